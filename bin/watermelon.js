@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Runs the compiled CLI (built by `npm install` through the package's `prepare` script).
+import { existsSync } from "node:fs";
+
+const entry = new URL("../dist/simulator/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write("watermelon: dist/ is missing; run `npm install` (or `npm run build`) first\n");
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv);

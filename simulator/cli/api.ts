@@ -1,0 +1,173 @@
+import path from "node:path";
+import { z } from "zod";
+import type { ServiceModule } from "../host/admin.js";
+import { loadOrCreateCa } from "../host/ca.js";
+import { DEFAULT_PORTS, type PortName, type ServiceRole } from "../host/catalogue.js";
+import { userStateDir } from "../host/paths.js";
+import { type Endpoints, type ServiceHost, startServiceHost } from "../host/serviceHost.js";
+import { type Clock, DEFAULT_START } from "../kernel/clock.js";
+import { Journal, openJsonlFileSink } from "../kernel/journal.js";
+import { createRealClock } from "../kernel/realClock.js";
+import { createRng, type Rng } from "../kernel/rng.js";
+import { createVirtualClock } from "../kernel/virtualClock.js";
+import { clientEnv } from "./clientEnv.js";
+import { packageVersion } from "./version.js";
+
+export { DEFAULT_PORTS, PORT_FLAGS } from "../host/catalogue.js";
+export { PortInUseError } from "../host/listening.js";
+export type { Endpoints, ServiceEndpoint } from "../host/serviceHost.js";
+export type { Clock } from "../kernel/clock.js";
+export type { Journal, JournalEvent } from "../kernel/journal.js";
+
+const port = z.number().int().min(0).max(65535);
+const portNames = Object.keys(DEFAULT_PORTS) as [PortName, ...PortName[]];
+
+const optionsSchema = z
+  .object({
+    /** "virtual" (default: deterministic, time moves when you drive it), "real", or your own. */
+    clock: z.union([z.enum(["virtual", "real"]), z.custom<Clock>((v) => typeof v === "object")]),
+    /** Where virtual time starts: epoch ms or an ISO 8601 instant. */
+    start: z.union([z.number().int(), z.iso.datetime({ offset: true })]),
+    seed: z.union([z.string(), z.number().int()]),
+    /** Address every service binds (default 127.0.0.1). */
+    host: z.string().min(1),
+    /** Ports by name; 0 (the default here) picks a free one. The CLI uses the fixed defaults. */
+    ports: z.partialRecord(z.enum(portNames), port),
+    /** Keep state (the journal) in this directory; without it everything is ephemeral. */
+    stateDir: z.string().min(1),
+    /** The per-user directory holding the local CA (default: userStateDir()). */
+    home: z.string().min(1),
+    /** Also write the journal to this JSONL file. */
+    journalFile: z.string().min(1),
+    /** Real milliseconds the virtual clock waits on stuck work before failing the run. */
+    watchdogMs: z.number().int().positive(),
+    /** Service implementations by role; roles left out answer only the admin endpoints. */
+    services: z.partialRecord(
+      z.enum(["aws", "logzioListener", "logzioApi", "pagerdutyEvents", "pagerdutyApi"]),
+      z.custom<ServiceModule>((v) => typeof v === "object" && v !== null),
+    ),
+  })
+  .partial()
+  .strict();
+
+export type SimulatorOptions = z.input<typeof optionsSchema>;
+
+export interface Simulator {
+  /** Resolves once every service listens; rejects with the reason (e.g. PortInUseError). */
+  readonly ready: Promise<void>;
+  /** URLs of every service. Available once `ready` has resolved. */
+  readonly endpoints: Endpoints;
+  /** The variables a client needs (AWS_ENDPOINT_URL, HTTPS_PROXY, NODE_EXTRA_CA_CERTS, ...). */
+  readonly env: Record<string, string>;
+  readonly clock: Clock;
+  readonly journal: Journal;
+  /** The run's root generator; components fork their own stream from it by name. */
+  readonly rng: Rng;
+  readonly seed: string | number;
+  /** Stops every server and closes the journal. Safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+/** Options problems name the field and what was expected. */
+export class SimulatorOptionsError extends Error {
+  constructor(issues: z.core.$ZodIssue[]) {
+    super(
+      `invalid simulator options: ${issues
+        .map((i) => `${i.path.join(".") || "(options)"}: ${i.message}`)
+        .join("; ")}`,
+    );
+    this.name = "SimulatorOptionsError";
+  }
+}
+
+function parseStart(start: number | string | undefined): number {
+  if (start === undefined) return DEFAULT_START;
+  return typeof start === "number" ? start : Date.parse(start);
+}
+
+/**
+ * Starts the whole simulator in-process, the way a test suite uses it:
+ *
+ *   const sim = createSimulator();
+ *   await sim.ready;
+ *   // point clients at sim.endpoints / sim.env, drive time with sim.clock
+ *   await sim.dispose();
+ */
+export function createSimulator(input: SimulatorOptions = {}): Simulator {
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) throw new SimulatorOptionsError(parsed.error.issues);
+  const options = parsed.data;
+
+  const clock: Clock =
+    typeof options.clock === "object"
+      ? options.clock
+      : options.clock === "real"
+        ? createRealClock()
+        : createVirtualClock({ start: parseStart(options.start), watchdogMs: options.watchdogMs });
+  const seed = options.seed ?? "watermelon";
+  const rng = createRng(seed);
+  const journal = new Journal({ clock });
+  if (options.journalFile) journal.addSink(openJsonlFileSink(options.journalFile));
+  if (options.stateDir)
+    journal.addSink(openJsonlFileSink(path.join(options.stateDir, "journal.jsonl")));
+
+  let host: ServiceHost | undefined;
+  let env: Record<string, string> | undefined;
+  let disposed = false;
+
+  const ready = (async () => {
+    const home = options.home ?? userStateDir();
+    const ca = await loadOrCreateCa(home);
+    const ports = Object.fromEntries(
+      portNames.map((name) => [name, options.ports?.[name] ?? 0]),
+    ) as Record<PortName, number>;
+    host = await startServiceHost({
+      clock,
+      ca,
+      bindHost: options.host ?? "127.0.0.1",
+      ports,
+      modules: (options.services ?? {}) as Partial<Record<ServiceRole, ServiceModule>>,
+      version: packageVersion(),
+    });
+    env = clientEnv(host.endpoints, ca.certPath);
+    journal.append("simulator.started", {
+      source: "host",
+      data: {
+        clock: clock.kind,
+        seed: String(seed),
+        services: Object.keys(host.endpoints).filter((role) => role !== "proxy"),
+      },
+    });
+    if (disposed) await host.close();
+  })();
+  // Callers see the failure through `ready`; this keeps Node from reporting it a second time.
+  ready.catch(() => {});
+
+  const notReady = (what: string): never => {
+    throw new Error(`simulator.${what} is available once simulator.ready has resolved`);
+  };
+
+  return {
+    ready,
+    get endpoints() {
+      return host?.endpoints ?? notReady("endpoints");
+    },
+    get env() {
+      return env ?? notReady("env");
+    },
+    clock,
+    journal,
+    rng,
+    seed,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await ready.catch(() => {});
+      if (host) {
+        journal.append("simulator.stopped", { source: "host" });
+        await host.close();
+      }
+      journal.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { assertDelay, type Clock, type TimerHandle } from "./clock.js";
+import { WorkRegistry } from "./workRegistry.js";
+
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Wall time, for `watermelon up` and LocalStack runs. Timers are Node's own; the run* methods
+ * wait in real time, and in-flight work is tracked the same way as on the virtual clock so that
+ * callers can wait for quiescence in either mode.
+ */
+export function createRealClock(): Clock {
+  const work = new WorkRegistry();
+  const pending = new Map<number, boolean>(); // id -> repeats
+  let nextId = 1;
+
+  function schedule(callback: () => void, delayMs: number, label: string, repeat: boolean) {
+    const id = nextId++;
+    const due = Date.now() + delayMs;
+    pending.set(id, repeat);
+    const run = () => {
+      if (!repeat) pending.delete(id);
+      callback();
+    };
+    const timer = repeat ? setInterval(run, delayMs) : setTimeout(run, delayMs);
+    timer.unref?.();
+    const handle: TimerHandle = {
+      id,
+      due,
+      label,
+      cancel: () => {
+        pending.delete(id);
+        if (repeat) clearInterval(timer);
+        else clearTimeout(timer);
+      },
+    };
+    return handle;
+  }
+
+  async function whenQuiescent(): Promise<void> {
+    while (work.size > 0) await work.nextChange();
+    await nextMacrotask();
+  }
+
+  return {
+    kind: "real",
+    now: () => Date.now(),
+    date: () => new Date(),
+    setTimeout: (callback, delayMs, label = "timeout") =>
+      schedule(callback, assertDelay(delayMs, label), label, false),
+    setInterval: (callback, intervalMs, label = "interval") =>
+      schedule(callback, Math.max(1, assertDelay(intervalMs, label)), label, true),
+    clearTimeout: (handle) => handle?.cancel(),
+    sleep: (delayMs, label = "sleep") =>
+      new Promise((resolve) => {
+        schedule(resolve, assertDelay(delayMs, label), label, false);
+      }),
+    beginWork: (label) => work.begin(label),
+    track: (label, promise) => work.track(label, promise),
+    inFlight: () => work.labels(),
+    pendingTimers: () => pending.size,
+    runUntil: async (epochMs) => {
+      const wait = epochMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await whenQuiescent();
+    },
+    runFor: async (durationMs) => {
+      await new Promise((resolve) => setTimeout(resolve, assertDelay(durationMs, "runFor")));
+      await whenQuiescent();
+    },
+    runUntilIdle: async () => {
+      // Intervals never end on their own, so only one-shot timers and work count here.
+      for (;;) {
+        await whenQuiescent();
+        if (![...pending.values()].some((repeats) => !repeats)) return;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    whenQuiescent,
+  };
+}
