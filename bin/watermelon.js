@@ -4,7 +4,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/simulator/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("watermelon: dist/ is missing; run `npm install` (or `npm run build`) first\n");
+  process.stderr.write(
+    "watermelon: dist/ is missing; run `npm install` (or `npm run build`) first\n",
+  );
   process.exit(1);
 }
 const { main } = await import(entry.href);
