@@ -14,10 +14,26 @@ import { clientEnv } from "./clientEnv.js";
 import { packageVersion } from "./version.js";
 
 export { DEFAULT_PORTS, PORT_FLAGS } from "../host/catalogue.js";
+export {
+  createTrackedFetch,
+  createTrackedHttpAgent,
+  createTrackedHttpsAgent,
+} from "../host/inflight.js";
 export { PortInUseError } from "../host/listening.js";
 export type { Endpoints, ServiceEndpoint } from "../host/serviceHost.js";
-export type { Clock } from "../kernel/clock.js";
-export type { Journal, JournalEvent } from "../kernel/journal.js";
+export {
+  type Clock,
+  createIdFactory,
+  createRealClock,
+  createRng,
+  createVirtualClock,
+  type IdFactory,
+  type Journal,
+  type JournalEvent,
+  QuiescenceTimeoutError,
+  readJournalFile,
+  toXStateClock,
+} from "../kernel/index.js";
 
 const port = z.number().int().min(0).max(65535);
 const portNames = Object.keys(DEFAULT_PORTS) as [PortName, ...PortName[]];
