@@ -87,6 +87,11 @@ function readLocator(dir: string): Locator {
 async function up(opts: Record<string, unknown>, ports: Record<PortName, number>): Promise<void> {
   const home = userStateDir();
   const stateDir = opts.stateDir ? path.resolve(opts.stateDir as string) : undefined;
+  // Listen for the stop signals before anyone can learn we are up: a client may send one at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   const sim = createSimulator({
     clock: "real",
     host: opts.host as string,
@@ -125,10 +130,7 @@ async function up(opts: Record<string, unknown>, ports: Record<PortName, number>
     );
   }
 
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopped;
   for (const dir of locatorDirs) {
     // Only remove a locator that is still ours: another `up` may have replaced it.
     try {
