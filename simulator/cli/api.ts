@@ -35,13 +35,27 @@ export {
   toXStateClock,
 } from "../kernel/index.js";
 
+function isClock(value: unknown): value is Clock {
+  const c = value as Partial<Record<keyof Clock, unknown>> | null;
+  return (
+    typeof c === "object" &&
+    c !== null &&
+    ["now", "setTimeout", "clearTimeout", "beginWork", "runUntil"].every(
+      (method) => typeof c[method as keyof Clock] === "function",
+    )
+  );
+}
+
 const port = z.number().int().min(0).max(65535);
 const portNames = Object.keys(DEFAULT_PORTS) as [PortName, ...PortName[]];
 
 const optionsSchema = z
   .object({
     /** "virtual" (default: deterministic, time moves when you drive it), "real", or your own. */
-    clock: z.union([z.enum(["virtual", "real"]), z.custom<Clock>((v) => typeof v === "object")]),
+    clock: z.union([
+      z.enum(["virtual", "real"]),
+      z.custom<Clock>(isClock, { message: 'expected "virtual", "real" or a Clock object' }),
+    ]),
     /** Where virtual time starts: epoch ms or an ISO 8601 instant. */
     start: z.union([z.number().int(), z.iso.datetime({ offset: true })]),
     seed: z.union([z.string(), z.number().int()]),
@@ -154,7 +168,6 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
         services: Object.keys(host.endpoints).filter((role) => role !== "proxy"),
       },
     });
-    if (disposed) await host.close();
   })();
   // Callers see the failure through `ready`; this keeps Node from reporting it a second time.
   ready.catch(() => {});
@@ -179,11 +192,13 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       if (disposed) return;
       disposed = true;
       await ready.catch(() => {});
-      if (host) {
-        journal.append("simulator.stopped", { source: "host" });
-        await host.close();
+      try {
+        if (host) journal.append("simulator.stopped", { source: "host" });
+      } finally {
+        // Ports are freed even if a journal listener or sink throws on the last event.
+        await host?.close();
+        journal.close();
       }
-      journal.close();
     },
   };
 }

@@ -75,7 +75,9 @@ function readLocator(dir: string): Locator {
   }
   try {
     process.kill(locator.pid, 0);
-  } catch {
+  } catch (error) {
+    // EPERM: alive, but another user's process.
+    if ((error as NodeJS.ErrnoException).code === "EPERM") return locator;
     throw new CliError(
       `no running watermelon found: ${file} names process ${locator.pid}, which has exited; start one with: watermelon up`,
       1,
@@ -158,7 +160,10 @@ export function buildProgram(): Command {
     .description("start every simulated service in real time and keep running until Ctrl-C")
     .option("--json", "print one JSON line once every service is ready: {ready, endpoints, env}")
     .option("--host <address>", "address to bind", "127.0.0.1")
-    .option("--state-dir <dir>", "keep state (the journal) here; without it state is ephemeral")
+    .option(
+      "--state-dir <dir>",
+      "write this run's journal (journal.jsonl) and locator here; without it state is ephemeral",
+    )
     .option("--seed <seed>", "seed for every generated id and random choice", "watermelon");
   const portAttributes = new Map<PortName, string>();
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
