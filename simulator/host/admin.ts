@@ -15,6 +15,10 @@ export interface ServiceModule {
   state?(): unknown;
   /** For the AWS emulator: LocalStack-style service states for /_localstack/health. */
   localstackServices?(): Record<string, string>;
+  /** Told the service's own URLs once its ports are bound (e.g. for AWS_ENDPOINT_URL in Lambda). */
+  onListening?(endpoint: { url: string; httpsUrl: string }): void;
+  /** Releases what the service holds beyond its ports (worker threads, timers). */
+  dispose?(): Promise<void>;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

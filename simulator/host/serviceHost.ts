@@ -117,12 +117,17 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
     ]),
   ) as Record<ServiceRole, ServiceEndpoint>;
 
+  for (const entry of SERVICES) options.modules[entry.role]?.onListening?.(endpoints[entry.role]);
+
   return {
     endpoints: {
       ...endpoints,
       proxy: { title: "HTTPS proxy (real host names)", url: `http://${plainHost}:${bound.proxy}` },
     },
     ports: bound,
-    close: stopAll,
+    close: async () => {
+      await stopAll();
+      await Promise.all(Object.values(options.modules).map((m) => m?.dispose?.()));
+    },
   };
 }

@@ -13,6 +13,11 @@ export interface VirtualClockOptions {
   start?: number;
   /** Real milliseconds the simulator may stay busy without finishing any work (default 30 s). */
   watchdogMs?: number;
+  /**
+   * Fire timers that are already due (delay 0) on their own, as Node fires setTimeout(fn, 0),
+   * without anyone driving the clock (default true). Time itself still moves only when driven.
+   */
+  runDueTimers?: boolean;
 }
 
 // Real-time primitives, captured once: the virtual clock itself is the one place that may use them.
@@ -33,6 +38,39 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
   let nextTimerId = 1;
   let nextOrder = 1;
   let driving = false;
+  let autoDrive: Promise<void> | undefined;
+  let autoKicked = false;
+  let autoError: unknown;
+  const runDueTimers = options.runDueTimers ?? true;
+
+  /** Runs the timers due now once the current macrotask is over, unless a drive is under way. */
+  function kickDue() {
+    if (!runDueTimers || autoKicked || driving) return;
+    autoKicked = true;
+    setImmediate(() => {
+      autoKicked = false;
+      if (driving) return;
+      const run: Promise<void> = drive(now, Number.POSITIVE_INFINITY)
+        .catch((error: unknown) => {
+          autoError ??= error;
+        })
+        .finally(() => {
+          if (autoDrive === run) autoDrive = undefined;
+        });
+      autoDrive = run;
+    });
+  }
+
+  /** An explicit run waits for an automatic one, and reports what failed in it. */
+  async function explicitDrive(until: () => number | undefined, maxTimers: number) {
+    while (autoDrive) await autoDrive;
+    if (autoError !== undefined) {
+      const error = autoError;
+      autoError = undefined;
+      throw error;
+    }
+    return drive(until(), maxTimers);
+  }
 
   function schedule(callback: () => void, delayMs: number, label: string, intervalMs?: number) {
     const timer: QueuedTimer = {
@@ -45,6 +83,7 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
       cancelled: false,
     };
     queue.push(timer);
+    if (timer.due <= now) kickDue();
     return handleFor(timer);
   }
 
@@ -146,10 +185,12 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
     track: (label, promise) => work.track(label, promise),
     inFlight: () => work.labels(),
     pendingTimers: () => queue.size,
-    runUntil: (epochMs) => drive(epochMs, Number.POSITIVE_INFINITY),
-    runFor: (durationMs) =>
-      drive(now + assertDelay(durationMs, "runFor"), Number.POSITIVE_INFINITY),
-    runUntilIdle: (opts) => drive(undefined, opts?.maxTimers ?? 1_000_000),
+    runUntil: (epochMs) => explicitDrive(() => epochMs, Number.POSITIVE_INFINITY),
+    runFor: (durationMs) => {
+      const delay = assertDelay(durationMs, "runFor");
+      return explicitDrive(() => now + delay, Number.POSITIVE_INFINITY);
+    },
+    runUntilIdle: (opts) => explicitDrive(() => undefined, opts?.maxTimers ?? 1_000_000),
     whenQuiescent: () => settle(),
   };
   return clock;

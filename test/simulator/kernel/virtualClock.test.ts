@@ -170,3 +170,39 @@ describe("virtual clock and HTTP over loopback", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
   });
 });
+
+describe("virtual clock: timers already due", () => {
+  it("fire on their own, like setTimeout(fn, 0), while time stands still", async () => {
+    const clock = createVirtualClock({ start: 0 });
+    const fired: string[] = [];
+    clock.setTimeout(() => {
+      fired.push(`now at ${clock.now()}`);
+      clock.setTimeout(() => fired.push("chained"), 0);
+    }, 0);
+    clock.setTimeout(() => fired.push("later"), 10);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fired).toEqual(["now at 0", "chained"]);
+    expect(clock.now()).toBe(0);
+    await clock.runFor(10);
+    expect(fired).toEqual(["now at 0", "chained", "later"]);
+  });
+
+  it("do not fire on their own when runDueTimers is off", async () => {
+    const clock = createVirtualClock({ start: 0, runDueTimers: false });
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push("due"), 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fired).toEqual([]);
+    await clock.runUntilIdle();
+    expect(fired).toEqual(["due"]);
+  });
+
+  it("an error in a timer that fired on its own surfaces at the next run", async () => {
+    const clock = createVirtualClock({ start: 0 });
+    clock.setTimeout(() => {
+      throw new Error("boom in a due timer");
+    }, 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(clock.runFor(1)).rejects.toThrow("boom in a due timer");
+  });
+});
