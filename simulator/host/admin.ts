@@ -17,6 +17,11 @@ export interface ServiceModule {
   localstackServices?(): Record<string, string>;
   /** Told the service's own URLs once its ports are bound (e.g. for AWS_ENDPOINT_URL in Lambda). */
   onListening?(endpoint: { url: string; httpsUrl: string }): void;
+  /**
+   * The service runs elsewhere (LocalStack for AWS): no port is bound for it, its endpoint is this
+   * URL, and the proxy forwards its host names there.
+   */
+  external?: { url: string };
   /** Releases what the service holds beyond its ports (worker threads, timers). */
   dispose?(): Promise<void>;
 }

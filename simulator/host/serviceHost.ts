@@ -7,6 +7,7 @@ import { createServiceListener, type ServiceModule } from "./admin.js";
 import type { LocalCa } from "./ca.js";
 import { type PortName, SERVICES, type ServiceRole } from "./catalogue.js";
 import { sniffProtocol } from "./dualProtocol.js";
+import { createForwarder } from "./forward.js";
 import { type Listening, listen } from "./listening.js";
 import { startProxy } from "./proxy.js";
 
@@ -63,6 +64,11 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
   const stopAll = () => Promise.all(started.map((l) => l.close())).then(() => undefined);
   try {
     for (const entry of SERVICES) {
+      const external = options.modules[entry.role]?.external;
+      if (external) {
+        listeners.set(entry.role, createForwarder(external.url));
+        continue;
+      }
       const listener = createServiceListener(
         entry,
         options.modules[entry.role] ?? {},
@@ -106,15 +112,18 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
   }
 
   const endpoints = Object.fromEntries(
-    SERVICES.map((entry) => [
-      entry.role,
-      {
-        title: entry.title,
-        url: `http://${plainHost}:${bound[entry.ports[0] as PortName]}`,
-        httpsUrl: `https://${plainHost}:${bound[entry.tlsPort]}`,
-        hosts: entry.hosts,
-      },
-    ]),
+    SERVICES.map((entry) => {
+      const external = options.modules[entry.role]?.external?.url.replace(/\/$/, "");
+      return [
+        entry.role,
+        {
+          title: entry.title,
+          url: external ?? `http://${plainHost}:${bound[entry.ports[0] as PortName]}`,
+          httpsUrl: external ?? `https://${plainHost}:${bound[entry.tlsPort]}`,
+          hosts: entry.hosts,
+        },
+      ];
+    }),
   ) as Record<ServiceRole, ServiceEndpoint>;
 
   for (const entry of SERVICES) options.modules[entry.role]?.onListening?.(endpoints[entry.role]);
