@@ -2,6 +2,29 @@ import type http from "node:http";
 import type { Clock } from "../kernel/clock.js";
 import type { ServiceEntry } from "./catalogue.js";
 
+/** The clock registration of each request being served, so a handler can lend it out. */
+const requestWork = new WeakMap<
+  http.IncomingMessage,
+  { clock: Clock; label: string; done: () => void; closed: boolean }
+>();
+
+/**
+ * Lets the clock advance while a request waits on something that holds the clock itself only
+ * while busy (a synchronous Lambda invoke whose function sleeps on a virtual timer). Start the
+ * work before calling this, so it is registered before the request's hold is released.
+ */
+export async function idleWhile<T>(req: http.IncomingMessage, pending: Promise<T>): Promise<T> {
+  const work = requestWork.get(req);
+  if (!work) return pending;
+  work.done();
+  try {
+    return await pending;
+  } finally {
+    // A client that hung up meanwhile has closed the response: nothing is left to hold for.
+    if (!work.closed) work.done = work.clock.beginWork(work.label);
+  }
+}
+
 /** Emulator-only endpoints live under this prefix on every service, as in Firebase's emulators. */
 export const ADMIN_PREFIX = "/_watermelon";
 
@@ -87,8 +110,13 @@ export function createServiceListener(
   };
 
   return (req, res) => {
-    const done = clock.beginWork(`${entry.role} serving ${req.method} ${req.url}`);
-    res.once("close", done);
+    const label = `${entry.role} serving ${req.method} ${req.url}`;
+    const work = { clock, label, done: clock.beginWork(label), closed: false };
+    requestWork.set(req, work);
+    res.once("close", () => {
+      work.closed = true;
+      work.done();
+    });
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const isAdmin =
       path.startsWith(`${ADMIN_PREFIX}/`) ||

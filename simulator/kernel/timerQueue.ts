@@ -8,6 +8,8 @@ export interface QueuedTimer {
   readonly callback: () => void;
   readonly intervalMs?: number;
   cancelled: boolean;
+  /** In the heap and not yet fired: cancelling a fired timer must not touch the live count. */
+  queued?: boolean;
 }
 
 function before(a: QueuedTimer, b: QueuedTimer): boolean {
@@ -28,13 +30,15 @@ export class TimerQueue {
 
   push(timer: QueuedTimer): void {
     this.heap.push(timer);
+    timer.queued = true;
     this.live++;
     this.siftUp(this.heap.length - 1);
   }
 
   cancel(timer: QueuedTimer): void {
-    if (timer.cancelled) return;
+    if (timer.cancelled || !timer.queued) return;
     timer.cancelled = true;
+    timer.queued = false;
     this.live--;
   }
 
@@ -49,6 +53,7 @@ export class TimerQueue {
     const top = this.heap[0];
     if (!top) return undefined;
     this.removeTop();
+    top.queued = false;
     this.live--;
     return top;
   }

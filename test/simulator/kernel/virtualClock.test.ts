@@ -83,6 +83,16 @@ describe("virtual clock", () => {
     expect(fired).toEqual([250, 500, 750, 1000]);
   });
 
+  it("cancelling a timer that already fired changes nothing", async () => {
+    const clock = createVirtualClock({ start: 0 });
+    const fired = clock.setTimeout(() => {}, 5);
+    clock.setTimeout(() => {}, 50);
+    await clock.runFor(10);
+    fired.cancel();
+    fired.cancel();
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
   it("sleep resolves in virtual time", async () => {
     const clock = createVirtualClock({ start: 0 });
     let woke = -1;
