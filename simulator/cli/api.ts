@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { type AwsEmulatorOptions, createAwsEmulator } from "../aws/index.js";
 import type { ServiceModule } from "../host/admin.js";
 import { loadOrCreateCa } from "../host/ca.js";
 import { DEFAULT_PORTS, type PortName, type ServiceRole } from "../host/catalogue.js";
@@ -11,6 +12,7 @@ import { createRealClock } from "../kernel/realClock.js";
 import { createRng, type Rng } from "../kernel/rng.js";
 import { createVirtualClock } from "../kernel/virtualClock.js";
 import { clientEnv } from "./clientEnv.js";
+import { LOCALSTACK_DEFAULT_ENDPOINT, waitForLocalStack } from "./localstack.js";
 import { packageVersion } from "./version.js";
 
 export { DEFAULT_PORTS, PORT_FLAGS } from "../host/catalogue.js";
@@ -71,7 +73,19 @@ const optionsSchema = z
     journalFile: z.string().min(1),
     /** Real milliseconds the virtual clock waits on stuck work before failing the run. */
     watchdogMs: z.number().int().positive(),
-    /** Service implementations by role; roles left out answer only the admin endpoints. */
+    /** Options of the embedded AWS emulator (CloudWatch Logs and Lambda). */
+    aws: z
+      .object({
+        /** "embedded" (default) or "localstack" (real time only; it runs in its own container). */
+        backend: z.enum(["embedded", "localstack"]),
+        /** LocalStack's URL (default http://localhost:4566). */
+        endpoint: z.url(),
+        logs: z.custom<AwsEmulatorOptions["logs"]>((v) => typeof v === "object" && v !== null),
+        lambda: z.custom<AwsEmulatorOptions["lambda"]>((v) => typeof v === "object" && v !== null),
+      })
+      .partial()
+      .strict(),
+    /** Service implementations by role, replacing the built-in ones. */
     services: z.partialRecord(
       z.enum(["aws", "logzioListener", "logzioApi", "pagerdutyEvents", "pagerdutyApi"]),
       z.custom<ServiceModule>((v) => typeof v === "object" && v !== null),
@@ -127,6 +141,18 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   const parsed = optionsSchema.safeParse(input);
   if (!parsed.success) throw new SimulatorOptionsError(parsed.error.issues);
   const options = parsed.data;
+  const localstack = options.aws?.backend === "localstack";
+  if (localstack && options.clock !== "real") {
+    throw new SimulatorOptionsError([
+      {
+        code: "custom",
+        path: ["clock"],
+        message:
+          'LocalStack cannot follow a virtual clock: use clock: "real" with aws.backend "localstack"',
+        input: options.clock,
+      },
+    ]);
+  }
 
   const clock: Clock =
     typeof options.clock === "object"
@@ -141,6 +167,18 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   if (options.stateDir)
     journal.addSink(openJsonlFileSink(path.join(options.stateDir, "journal.jsonl")));
 
+  const modules: Partial<Record<ServiceRole, ServiceModule>> = {
+    aws: localstack
+      ? { external: { url: options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT } }
+      : createAwsEmulator({
+          clock,
+          journal,
+          rng,
+          logs: options.aws?.logs,
+          lambda: options.aws?.lambda,
+        }),
+    ...(options.services as Partial<Record<ServiceRole, ServiceModule>> | undefined),
+  };
   let host: ServiceHost | undefined;
   let env: Record<string, string> | undefined;
   let disposed = false;
@@ -148,6 +186,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   const ready = (async () => {
     const home = options.home ?? userStateDir();
     const ca = await loadOrCreateCa(home);
+    if (localstack) await waitForLocalStack(options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT);
     const ports = Object.fromEntries(
       portNames.map((name) => [name, options.ports?.[name] ?? 0]),
     ) as Record<PortName, number>;
@@ -156,7 +195,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       ca,
       bindHost: options.host ?? "127.0.0.1",
       ports,
-      modules: (options.services ?? {}) as Partial<Record<ServiceRole, ServiceModule>>,
+      modules,
       version: packageVersion(),
     });
     env = clientEnv(host.endpoints, ca.certPath);
@@ -196,7 +235,8 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
         if (host) journal.append("simulator.stopped", { source: "host" });
       } finally {
         // Ports are freed even if a journal listener or sink throws on the last event.
-        await host?.close();
+        if (host) await host.close();
+        else await Promise.all(Object.values(modules).map((m) => m?.dispose?.()));
         journal.close();
       }
     },

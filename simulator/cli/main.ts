@@ -101,6 +101,10 @@ async function up(opts: Record<string, unknown>, ports: Record<PortName, number>
     stateDir,
     home,
     seed: opts.seed as string | undefined,
+    aws:
+      opts.aws === "localstack"
+        ? { backend: "localstack", endpoint: opts.awsEndpoint as string }
+        : undefined,
   });
   try {
     await sim.ready;
@@ -164,7 +168,17 @@ export function buildProgram(): Command {
       "--state-dir <dir>",
       "write this run's journal (journal.jsonl) and locator here; without it state is ephemeral",
     )
-    .option("--seed <seed>", "seed for every generated id and random choice", "watermelon");
+    .option("--seed <seed>", "seed for every generated id and random choice", "watermelon")
+    .addOption(
+      new Option("--aws <backend>", "AWS backend: the embedded emulator, or LocalStack in Docker")
+        .choices(["embedded", "localstack"])
+        .default("embedded"),
+    )
+    .option(
+      "--aws-endpoint <url>",
+      "LocalStack's URL (with --aws localstack)",
+      "http://localhost:4566",
+    );
   const portAttributes = new Map<PortName, string>();
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
     const option = new Option(`${PORT_FLAGS[name]} <port>`, `port of ${PORT_TITLES[name]}`)

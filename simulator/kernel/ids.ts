@@ -60,8 +60,10 @@ export function createIdFactory(rng: Rng): IdFactory {
       if (cwCounter >= CW_MAX_COUNTER) throw new Error("CloudWatch event id counter exhausted");
       // The counter, not the random part, guarantees uniqueness.
       cwCounter += 1;
-      let random = "";
-      for (let i = 0; i < CW_RANDOM_DIGITS; i++) random += String(cwRng.int(0, 9));
+      // Three draws of ten digits: one draw per digit dominated the cost of ingesting an event.
+      const random = [0, 1, 2]
+        .map(() => String(cwRng.int(0, 9_999_999_999)).padStart(CW_RANDOM_DIGITS / 3, "0"))
+        .join("");
       return (
         "1" +
         String(timestampMs).padStart(CW_TIMESTAMP_DIGITS, "0") +

@@ -35,6 +35,8 @@ export interface InvocationRequest {
   payload: string;
   /** Decoded X-Amz-Client-Context, if any. */
   clientContext?: unknown;
+  /** The ARN the caller named, qualifier included (context.invokedFunctionArn); default functionArn. */
+  invokedFunctionArn?: string;
 }
 
 export interface FunctionErrorPayload {
@@ -58,6 +60,8 @@ export interface InvocationOutcome {
   durationMs: number;
   /** Set on a cold start: virtual milliseconds spent loading the module. */
   initDurationMs?: number;
+  /** A new execution environment was created for this invocation. */
+  coldStart?: boolean;
 }
 
 export interface FunctionRuntime {
