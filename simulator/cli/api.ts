@@ -80,6 +80,8 @@ const optionsSchema = z
         backend: z.enum(["embedded", "localstack"]),
         /** LocalStack's URL (default http://localhost:4566). */
         endpoint: z.url(),
+        /** Real ms to wait for LocalStack's Logs and Lambda to report ready (default 60 s). */
+        readyTimeoutMs: z.number().int().positive(),
         logs: z.custom<AwsEmulatorOptions["logs"]>((v) => typeof v === "object" && v !== null),
         lambda: z.custom<AwsEmulatorOptions["lambda"]>((v) => typeof v === "object" && v !== null),
       })
@@ -186,7 +188,12 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   const ready = (async () => {
     const home = options.home ?? userStateDir();
     const ca = await loadOrCreateCa(home);
-    if (localstack) await waitForLocalStack(options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT);
+    if (localstack) {
+      await waitForLocalStack(
+        options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT,
+        options.aws?.readyTimeoutMs,
+      );
+    }
     const ports = Object.fromEntries(
       portNames.map((name) => [name, options.ports?.[name] ?? 0]),
     ) as Record<PortName, number>;
