@@ -1,12 +1,14 @@
 // Runs every benchmark and prints one markdown table per benchmark on stdout (progress goes to
-// stderr). Writes no files. `npm run bench -- --runs 9 --only clock` narrows or deepens a run.
+// stderr). Writes no files. `npm run bench -- --runs 9 --only clock` narrows or deepens a run;
+// `--only logs` runs the CloudWatch Logs benchmark alone.
 
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { runAwsLogsBenchmark } from "./awsLogs.js";
 import { runClockBenchmark } from "./clock.js";
 import { runStartupBenchmark } from "./startup.js";
 
-const BENCHMARKS = ["startup", "clock"] as const;
+const BENCHMARKS = ["startup", "clock", "logs"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -14,6 +16,10 @@ const { values } = parseArgs({
     runs: { type: "string", default: "7" },
     timers: { type: "string", default: "100000" },
     "xstate-stepped-timers": { type: "string", default: "2000" },
+    "logs-batches": { type: "string", default: "100" },
+    "logs-batch-size": { type: "string", default: "1000" },
+    "logs-filter-events": { type: "string", default: "1000000" },
+    "logs-moto-filter-events": { type: "string", default: "20000" },
     only: { type: "string", multiple: true },
     quiet: { type: "boolean", default: false },
   },
@@ -29,6 +35,15 @@ const runs = positiveInt("runs", values.runs);
 if (runs < 5) process.stderr.write(`note: --runs ${runs} is below the five runs a figure needs\n`);
 const timers = positiveInt("timers", values.timers);
 const xstateSteppedTimers = positiveInt("xstate-stepped-timers", values["xstate-stepped-timers"]);
+const logsBatches = positiveInt("logs-batches", values["logs-batches"]);
+const logsBatchSize = positiveInt("logs-batch-size", values["logs-batch-size"]);
+if (logsBatchSize > 10_000)
+  throw new Error("--logs-batch-size must be at most 10000 (PutLogEvents)");
+const logsFilterEvents = positiveInt("logs-filter-events", values["logs-filter-events"]);
+const logsMotoFilterEvents = positiveInt(
+  "logs-moto-filter-events",
+  values["logs-moto-filter-events"],
+);
 const only = (values.only ?? [...BENCHMARKS]) as string[];
 for (const name of only) {
   if (!(BENCHMARKS as readonly string[]).includes(name)) {
@@ -51,6 +66,15 @@ const started = performance.now();
 const runners: Record<BenchmarkName, () => Promise<string>> = {
   startup: () => runStartupBenchmark({ runs, log }),
   clock: () => runClockBenchmark({ runs, timers, xstateSteppedTimers, log }),
+  logs: () =>
+    runAwsLogsBenchmark({
+      runs,
+      batches: logsBatches,
+      batchSize: logsBatchSize,
+      filterEvents: logsFilterEvents,
+      motoFilterEvents: logsMotoFilterEvents,
+      log,
+    }),
 };
 for (const name of BENCHMARKS) {
   if (!only.includes(name)) continue;

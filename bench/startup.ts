@@ -46,7 +46,7 @@ process.once("exit", () => {
 });
 
 /** Free loopback ports, all distinct: every server is held open until all are chosen. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers: net.Server[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -63,7 +63,11 @@ async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-function spawnTracked(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnTracked(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   child.once("exit", () => live.delete(child));
@@ -75,7 +79,7 @@ function tail(text: string): string {
 }
 
 /** Sends SIGTERM and resolves with the milliseconds until the process has exited. */
-function stop(child: ChildProcess, name: string): Promise<number> {
+export function stop(child: ChildProcess, name: string): Promise<number> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(0);
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -171,7 +175,11 @@ function watermelon(name: string, home: (() => { dir: string; dispose(): void })
 }
 
 /** Resolves with the time the first HTTP answer (any status) arrives on `port`. */
-async function firstHttpAnswer(port: number, child: ChildProcess, name: string): Promise<number> {
+export async function firstHttpAnswer(
+  port: number,
+  child: ChildProcess,
+  name: string,
+): Promise<number> {
   const deadline = performance.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -224,7 +232,7 @@ function moto(name: string, executable: string): Contender {
 }
 
 /** The first executable `name` on PATH, or undefined. */
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -242,7 +250,7 @@ function onPath(name: string): string | undefined {
  * A pyenv shim re-enters pyenv (a shell script) on every start, which costs more than the
  * program's own start-up; the program itself is what `pyenv which` names.
  */
-function behindPyenvShim(shim: string): string | undefined {
+export function behindPyenvShim(shim: string): string | undefined {
   if (!shim.split(path.sep).includes("shims")) return undefined;
   try {
     const real = execFileSync("pyenv", ["which", path.basename(shim)], {
@@ -255,7 +263,7 @@ function behindPyenvShim(shim: string): string | undefined {
   }
 }
 
-function tempDir(prefix: string) {
+export function tempDir(prefix: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
