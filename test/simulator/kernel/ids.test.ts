@@ -133,7 +133,7 @@ describe("determinism", () => {
     expect(ids.pagerDutyId()).toBe("P3MKHR0");
     expect(ids.pagerDutyId()).toBe("PBQKM22");
     expect(ids.cloudWatchEventId(1767603600000)).toBe(
-      "10017676036000000000000001063289922598974223307273866990",
+      "10017676036000000000000001114428489334727745623567315777",
     );
     expect(ids.awsRequestId()).toBe("ee06807c-c5e6-45d0-86f8-aa3e50e0f997");
   });
