@@ -36,13 +36,25 @@ export class AwsError extends Error {
   }
 }
 
+/** A member that is absent: AWS prints `Value null` without quotes. */
+export const NULL_VALUE = Symbol("null");
+
+export interface ConstraintFailure {
+  /** The value as sent, or NULL_VALUE for a missing member. */
+  value: unknown;
+  /** The member as AWS prints it: `logEvents.1.member.message`, `functionName`. */
+  member: string;
+  constraint: string;
+}
+
 /** AWS's template for a constraint violation, e.g. on a name longer than allowed. */
-export function validationMessage(
-  failures: { value: unknown; member: string; constraint: string }[],
-) {
+export function validationMessage(failures: ConstraintFailure[]) {
+  const show = (value: unknown) =>
+    value === NULL_VALUE
+      ? "null"
+      : `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
   const parts = failures.map(
-    (f) =>
-      `Value '${typeof f.value === "string" ? f.value : JSON.stringify(f.value)}' at '${f.member}' failed to satisfy constraint: ${f.constraint}`,
+    (f) => `Value ${show(f.value)} at '${f.member}' failed to satisfy constraint: ${f.constraint}`,
   );
   const count = failures.length;
   return `${count} validation error${count === 1 ? "" : "s"} detected: ${parts.join("; ")}`;

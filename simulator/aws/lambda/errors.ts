@@ -1,4 +1,7 @@
-import { AwsError, validationMessage } from "../protocol.js";
+import { AwsError, type ConstraintFailure, validationMessage } from "../protocol.js";
+
+export { type ConstraintFailure, NULL_VALUE } from "../protocol.js";
+
 import {
   MAX_ENVIRONMENT_BYTES,
   MAX_POLICY_BYTES,
@@ -209,23 +212,9 @@ export const destinationConfigInvalid = (onSuccess?: string, onFailure?: string)
 
 // --- Requests ----------------------------------------------------------------------------------
 
-/** A member that is absent: AWS prints `Value null` without quotes. */
-export const NULL_VALUE = Symbol("null");
-
-export interface ConstraintFailure {
-  value: unknown;
-  /** The member as AWS prints it: `functionName`, `destinationConfig.onFailure.destination`. */
-  member: string;
-  constraint: string;
-}
-
 /** AWS's "N validation error(s) detected" template, as ValidationException (no Type member). */
 export function constraintViolation(failures: ConstraintFailure[]): AwsError {
-  // validationMessage quotes every value; AWS leaves the null of a missing member unquoted.
-  const marker = "\u0000null\u0000";
-  const text = validationMessage(
-    failures.map((f) => ({ ...f, value: f.value === NULL_VALUE ? marker : f.value })),
-  ).replaceAll(`Value '${marker}'`, "Value null");
+  const text = validationMessage(failures);
   return new AwsError("ValidationException", text, 400);
 }
 

@@ -1,4 +1,7 @@
-import { AwsError, validationMessage } from "../protocol.js";
+import { AwsError, type ConstraintFailure, validationMessage } from "../protocol.js";
+
+export { type ConstraintFailure, NULL_VALUE } from "../protocol.js";
+
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from "./limits.js";
 
 /**
@@ -120,23 +123,9 @@ export const invalidMetricValue = (value: string) =>
 
 export const invalidFilterPattern = (message: string) => invalidParameter(message);
 
-/** A member that is absent is shown as `Value null` (unquoted) by AWS. */
-export const NULL_VALUE = Symbol("null");
-
-export interface ConstraintFailure {
-  value: unknown;
-  /** Path as AWS prints it: `logEvents.1.member.message`. */
-  member: string;
-  constraint: string;
-}
-
 /** AWS's "N validation error(s) detected" template, as InvalidParameterException. */
 export function constraintViolation(failures: ConstraintFailure[]): AwsError {
-  // validationMessage quotes every value; AWS leaves the null of a missing member unquoted.
-  const marker = "\u0000null\u0000";
-  const text = validationMessage(
-    failures.map((f) => ({ ...f, value: f.value === NULL_VALUE ? marker : f.value })),
-  ).replaceAll(`Value '${marker}'`, "Value null");
+  const text = validationMessage(failures);
   return invalidParameter(text);
 }
 
