@@ -1,5 +1,10 @@
 import path from "node:path";
 import { z } from "zod";
+import {
+  createLogzioListener,
+  defaultLogzioAccount,
+  type LogzioAccount,
+} from "../../mocks/logzio/index.js";
 import { type AwsEmulatorOptions, createAwsEmulator } from "../aws/index.js";
 import type { ServiceModule } from "../host/admin.js";
 import { loadOrCreateCa } from "../host/ca.js";
@@ -87,6 +92,24 @@ const optionsSchema = z
       })
       .partial()
       .strict(),
+    /** Logz.io accounts and their tokens (default: one account with tokens from the seed). */
+    logzio: z
+      .object({
+        accounts: z
+          .array(
+            z
+              .object({
+                accountId: z.number().int().positive(),
+                accountName: z.string().min(1),
+                shippingToken: z.string().min(1),
+                apiToken: z.string().min(1),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .partial()
+      .strict(),
     /** Service implementations by role, replacing the built-in ones. */
     services: z.partialRecord(
       z.enum(["aws", "logzioListener", "logzioApi", "pagerdutyEvents", "pagerdutyApi"]),
@@ -169,6 +192,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   if (options.stateDir)
     journal.addSink(openJsonlFileSink(path.join(options.stateDir, "journal.jsonl")));
 
+  const logzioAccounts: LogzioAccount[] = options.logzio?.accounts ?? [defaultLogzioAccount(rng)];
   const modules: Partial<Record<ServiceRole, ServiceModule>> = {
     aws: localstack
       ? { external: { url: options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT } }
@@ -179,6 +203,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
           logs: options.aws?.logs,
           lambda: options.aws?.lambda,
         }),
+    logzioListener: createLogzioListener({ clock, journal, rng, accounts: logzioAccounts }),
     ...(options.services as Partial<Record<ServiceRole, ServiceModule>> | undefined),
   };
   let host: ServiceHost | undefined;
@@ -205,7 +230,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       modules,
       version: packageVersion(),
     });
-    env = clientEnv(host.endpoints, ca.certPath);
+    env = clientEnv(host.endpoints, ca.certPath, logzioAccounts[0]);
     journal.append("simulator.started", {
       source: "host",
       data: {

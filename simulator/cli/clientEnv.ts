@@ -7,7 +7,11 @@ export const DEFAULT_REGION = "us-east-1";
  * The variables a client needs to reach the running simulator: endpoints for clients that take
  * a URL, the proxy for clients with hard-coded hosts, and the CA for both.
  */
-export function clientEnv(endpoints: Endpoints, caPath: string): Record<string, string> {
+export function clientEnv(
+  endpoints: Endpoints,
+  caPath: string,
+  logzio?: { shippingToken: string; apiToken: string },
+): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoints.aws.url,
     // LocalStack's conventional dummy credentials: signatures are not verified.
@@ -17,6 +21,8 @@ export function clientEnv(endpoints: Endpoints, caPath: string): Record<string, 
     AWS_DEFAULT_REGION: DEFAULT_REGION,
     LOGZIO_LISTENER_URL: endpoints.logzioListener.url,
     LOGZIO_API_URL: endpoints.logzioApi.url,
+    // The first account's tokens: the one `watermelon up` starts without a scenario.
+    ...(logzio ? { LOGZIO_TOKEN: logzio.shippingToken, LOGZIO_API_TOKEN: logzio.apiToken } : {}),
     PAGERDUTY_EVENTS_URL: endpoints.pagerdutyEvents.url,
     PAGERDUTY_API_URL: endpoints.pagerdutyApi.url,
     HTTPS_PROXY: endpoints.proxy.url,

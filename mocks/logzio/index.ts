@@ -1,0 +1,88 @@
+import type { ServiceModule } from "../../simulator/host/admin.js";
+import type { Clock } from "../../simulator/kernel/clock.js";
+import type { Journal } from "../../simulator/kernel/journal.js";
+import type { Rng } from "../../simulator/kernel/rng.js";
+import { createListenerHandler } from "./http.js";
+import { type IndexedLog, type LogzioAccount, LogzioStore } from "./store.js";
+
+export type { IndexedLog, LogzioAccount } from "./store.js";
+export { LogzioStore } from "./store.js";
+
+export interface LogzioListenerOptions {
+  clock: Clock;
+  journal: Journal;
+  /** The run's generator; the default account's tokens come from a fork of it. */
+  rng: Rng;
+  /** The accounts and their tokens; default: one account from `defaultLogzioAccount(rng)`. */
+  accounts?: readonly LogzioAccount[];
+}
+
+export interface LogzioListener extends ServiceModule {
+  readonly store: LogzioStore;
+}
+
+const LETTERS = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"];
+
+/**
+ * The account `watermelon up` starts when no scenario configures one. Its tokens take Logz.io's
+ * shapes (a 32-letter shipping token, a UUID API token) and depend only on the run's seed.
+ */
+export function defaultLogzioAccount(rng: Rng): LogzioAccount {
+  const r = rng.fork("logzio").fork("default-account");
+  let shippingToken = "";
+  for (let i = 0; i < 32; i++) shippingToken += r.pick(LETTERS);
+  const b = r.bytes(16);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Buffer.from(b).toString("hex");
+  const apiToken = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { accountId: r.int(100_000, 999_999), accountName: "watermelon", shippingToken, apiToken };
+}
+
+/** Logz.io's log listener (8070 http, 8071 https): bulk NDJSON in, logs indexed per account. */
+export function createLogzioListener(options: LogzioListenerOptions): LogzioListener {
+  const { clock, journal } = options;
+  const accounts = options.accounts ?? [defaultLogzioAccount(options.rng)];
+  if (accounts.length === 0) throw new Error("logzio: configure at least one account");
+  const store = new LogzioStore(accounts);
+
+  const indexed = (account: LogzioAccount, log: IndexedLog) => {
+    const message = log.fields.message;
+    journal.append("logzio.indexed", {
+      source: "logzio",
+      correlation: correlationOf(log.fields),
+      data: {
+        account: account.accountId,
+        type: log.type,
+        "@timestamp": log["@timestamp"],
+        seq: log.seq,
+        // The message when there is one keeps the journal readable; otherwise the whole log.
+        ...(typeof message === "string" ? { message } : { fields: log.fields }),
+      },
+    });
+  };
+
+  return {
+    store,
+    handler: createListenerHandler({ store, now: () => clock.now(), indexed }),
+    reset() {
+      store.reset();
+    },
+    state() {
+      return store.snapshot();
+    },
+  };
+}
+
+/** The ids that tie a log to the hops before it (the app's trace, the Lambda request, the event). */
+function correlationOf(fields: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (key: string, value: unknown) => {
+    if (typeof value === "string" && value.length > 0) out[key] = value;
+    else if (typeof value === "number" && Number.isFinite(value)) out[key] = String(value);
+  };
+  put("traceId", fields.traceId ?? fields.trace_id);
+  put("awsRequestId", fields.awsRequestId);
+  put("eventId", fields.eventId);
+  return out;
+}

@@ -1,0 +1,20 @@
+/**
+ * Logz.io listener limits, each named once. Sources: Logz.io's HTTP shipping page
+ * (docs.logz.io, docs/shipping/Code/http.md) and its JSON uploads page (logz-docs
+ * json-uploads.md), summarised in reference/logzio.md §1.
+ */
+
+/** "Max body size is 10 MB (10,485,760 bytes)": larger requests get 413. Measured on the wire. */
+export const MAX_REQUEST_BYTES = 10_485_760;
+
+/** "Each log line must be 500,000 bytes or less": longer lines are counted as `oversizedLines`. */
+export const MAX_LINE_BYTES = 500_000;
+
+/**
+ * Cap on a gunzipped body. Undocumented whether Logz.io limits the decompressed size; a cap keeps
+ * a gzip bomb from exhausting memory, and 10x the wire limit admits any realistic bulk.
+ */
+export const MAX_DECOMPRESSED_BYTES = 10 * MAX_REQUEST_BYTES;
+
+/** The log type when neither the log nor the query names one (http.md: "default: http-bulk"). */
+export const DEFAULT_TYPE = "http-bulk";
