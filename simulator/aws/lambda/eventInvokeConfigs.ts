@@ -1,6 +1,12 @@
 import { arnService, LATEST, parseFunctionName, qualifiedArn, scopeOf } from "./arns.js";
-import type { LambdaEnv } from "./env.js";
-import { destinationConfigInvalid, destinationIsItself, destinationNotFound } from "./errors.js";
+import type { Call, LambdaEnv } from "./env.js";
+import {
+  destinationConfigInvalid,
+  destinationIsItself,
+  destinationNotFound,
+  eventInvokeConfigEmpty,
+} from "./errors.js";
+import { findFunction, locate } from "./functions.js";
 import type { EventInvokeConfig, LambdaFunction } from "./store.js";
 
 /** What Put/Update/Get FunctionEventInvokeConfig share: destination checks and the output shape. */
@@ -55,4 +61,44 @@ export function eventInvokeConfigOutput(fn: LambdaFunction, config: EventInvokeC
       OnFailure: config.onFailure ? { Destination: config.onFailure } : {},
     },
   };
+}
+
+/**
+ * Put replaces the configuration and Update merges into the current one: both validate, resolve
+ * the function and write here. `base` gives what unset members keep (nothing, for Put).
+ */
+export function writeEventInvokeConfig(
+  env: LambdaEnv,
+  call: Call,
+  input: EventInvokeConfigInput,
+  base: (fn: LambdaFunction) => Partial<EventInvokeConfig>,
+): Record<string, unknown> {
+  if (
+    input.MaximumRetryAttempts === undefined &&
+    input.MaximumEventAgeInSeconds === undefined &&
+    input.DestinationConfig === undefined
+  ) {
+    throw eventInvokeConfigEmpty();
+  }
+  const fn = findFunction(env, locate(call, input.FunctionName, input.Qualifier));
+  const current = base(fn);
+  const destinations = input.DestinationConfig;
+  const onSuccess = destinations
+    ? destinations.OnSuccess?.Destination || undefined
+    : current.onSuccess;
+  const onFailure = destinations
+    ? destinations.OnFailure?.Destination || undefined
+    : current.onFailure;
+  checkDestinations(env, fn, onSuccess, onFailure);
+  const retries = input.MaximumRetryAttempts ?? current.maximumRetryAttempts;
+  const age = input.MaximumEventAgeInSeconds ?? current.maximumEventAgeInSeconds;
+  const config: EventInvokeConfig = {
+    ...(retries !== undefined ? { maximumRetryAttempts: retries } : {}),
+    ...(age !== undefined ? { maximumEventAgeInSeconds: age } : {}),
+    ...(onSuccess ? { onSuccess } : {}),
+    ...(onFailure ? { onFailure } : {}),
+    lastModified: env.clock.now(),
+  };
+  fn.eventInvokeConfig = config;
+  return eventInvokeConfigOutput(fn, config);
 }
