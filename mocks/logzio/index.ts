@@ -2,9 +2,11 @@ import type { ServiceModule } from "../../simulator/host/admin.js";
 import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import type { Rng } from "../../simulator/kernel/rng.js";
+import { createLogzioApi } from "./api.js";
 import { createListenerHandler } from "./http.js";
 import { type IndexedLog, type LogzioAccount, LogzioStore } from "./store.js";
 
+export { createLogzioApi } from "./api.js";
 export type { IndexedLog, LogzioAccount } from "./store.js";
 export { LogzioStore } from "./store.js";
 
@@ -15,6 +17,8 @@ export interface LogzioListenerOptions {
   rng: Rng;
   /** The accounts and their tokens; default: one account from `defaultLogzioAccount(rng)`. */
   accounts?: readonly LogzioAccount[];
+  /** A store to index into (shared with the API); default: a new one over `accounts`. */
+  store?: LogzioStore;
 }
 
 export interface LogzioListener extends ServiceModule {
@@ -42,9 +46,7 @@ export function defaultLogzioAccount(rng: Rng): LogzioAccount {
 /** Logz.io's log listener (8070 http, 8071 https): bulk NDJSON in, logs indexed per account. */
 export function createLogzioListener(options: LogzioListenerOptions): LogzioListener {
   const { clock, journal } = options;
-  const accounts = options.accounts ?? [defaultLogzioAccount(options.rng)];
-  if (accounts.length === 0) throw new Error("logzio: configure at least one account");
-  const store = new LogzioStore(accounts);
+  const store = options.store ?? newStore(options);
 
   const indexed = (account: LogzioAccount, log: IndexedLog) => {
     const message = log.fields.message;
@@ -72,6 +74,28 @@ export function createLogzioListener(options: LogzioListenerOptions): LogzioList
       return store.snapshot();
     },
   };
+}
+
+function newStore(options: LogzioListenerOptions): LogzioStore {
+  const accounts = options.accounts ?? [defaultLogzioAccount(options.rng)];
+  if (accounts.length === 0) throw new Error("logzio: configure at least one account");
+  return new LogzioStore(accounts);
+}
+
+export interface Logzio {
+  readonly store: LogzioStore;
+  /** The log listener role (listener.logz.io). */
+  readonly listener: LogzioListener;
+  /** The public API role (api.logz.io), searching what the listener indexed. */
+  readonly api: ServiceModule;
+}
+
+/** Both Logz.io roles over one store, so logs shipped to the listener are searchable at once. */
+export function createLogzio(options: LogzioListenerOptions): Logzio {
+  const store = options.store ?? newStore(options);
+  const listener = createLogzioListener({ ...options, store });
+  const api = createLogzioApi({ clock: options.clock, journal: options.journal, store });
+  return { store, listener, api };
 }
 
 /** The ids that tie a log to the hops before it (the app's trace, the Lambda request, the event). */

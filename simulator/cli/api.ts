@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import {
-  createLogzioListener,
+  createLogzio,
   defaultLogzioAccount,
   type LogzioAccount,
 } from "../../mocks/logzio/index.js";
@@ -193,6 +193,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     journal.addSink(openJsonlFileSink(path.join(options.stateDir, "journal.jsonl")));
 
   const logzioAccounts: LogzioAccount[] = options.logzio?.accounts ?? [defaultLogzioAccount(rng)];
+  const logzio = createLogzio({ clock, journal, rng, accounts: logzioAccounts });
   const modules: Partial<Record<ServiceRole, ServiceModule>> = {
     aws: localstack
       ? { external: { url: options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT } }
@@ -203,7 +204,8 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
           logs: options.aws?.logs,
           lambda: options.aws?.lambda,
         }),
-    logzioListener: createLogzioListener({ clock, journal, rng, accounts: logzioAccounts }),
+    logzioListener: logzio.listener,
+    logzioApi: logzio.api,
     ...(options.services as Partial<Record<ServiceRole, ServiceModule>> | undefined),
   };
   let host: ServiceHost | undefined;

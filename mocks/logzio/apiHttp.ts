@@ -1,0 +1,154 @@
+import type http from "node:http";
+import { z } from "zod";
+import {
+  type ApiError,
+  apiRequestTooLarge,
+  apiTokenMissing,
+  apiTokenNotValid,
+  badRequest,
+  unknownEndpoint,
+} from "./apiErrors.js";
+import { search } from "./operations/search.js";
+import { SearchError, unsupported } from "./search/errors.js";
+import type { LogzioAccount, LogzioStore } from "./store.js";
+
+/** No limit is documented for API bodies; 1 MiB holds any hand-written query. */
+export const MAX_API_BODY_BYTES = 1_048_576;
+
+export interface ApiRuntime {
+  store: LogzioStore;
+  now(): number;
+  searched(account: LogzioAccount, summary: { total: number; returned: number }): void;
+}
+
+/** Top-level elements the spec lists for /v1/search. */
+const SPEC_ELEMENTS = [
+  "query",
+  "from",
+  "size",
+  "sort",
+  "_source",
+  "post_filter",
+  "docvalue_fields",
+  "version",
+  "stored_fields",
+  "highlight",
+  "aggregations",
+  "aggs",
+];
+const NOT_EMULATED = new Set(["docvalue_fields", "version", "stored_fields", "highlight"]);
+
+const object = z.record(z.string(), z.unknown());
+const SearchBody = z.object({
+  query: object,
+  from: z.number().int().min(0).optional(),
+  size: z.number().int().min(0).optional(),
+  sort: z.unknown().optional(),
+  _source: z.unknown().optional(),
+  post_filter: object.optional(),
+  aggs: object.optional(),
+  aggregations: object.optional(),
+});
+
+/** The API's transport: `X-API-TOKEN` auth, JSON in and out, the body's shape checked here. */
+export function createApiHandler(rt: ApiRuntime): http.RequestListener {
+  return (req, res) => {
+    handle(rt, req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      send(res, { status: 500, body: { message: `api failed: ${error}` } });
+    });
+  };
+}
+
+async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.ServerResponse) {
+  const body = await readBody(req, MAX_API_BODY_BYTES);
+  const url = new URL(req.url ?? "/", "http://api");
+  if (req.method !== "POST" || url.pathname.replace(/\/+$/, "") !== "/v1/search") {
+    return send(res, unknownEndpoint());
+  }
+  const token = req.headers["x-api-token"];
+  if (typeof token !== "string" || token === "") return send(res, apiTokenMissing());
+  const account = rt.store.accounts().find((a) => a.apiToken === token);
+  if (!account) return send(res, apiTokenNotValid());
+  if (body === undefined) return send(res, apiRequestTooLarge(MAX_API_BODY_BYTES));
+
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch (error) {
+    return send(res, badRequest(`Malformed JSON body: ${(error as Error).message}`));
+  }
+  try {
+    const request = parseSearchBody(json);
+    const dayOffset = parseDayOffset(url.searchParams);
+    // Sub-accounts are not modelled: an account may name only itself.
+    for (const id of url.searchParams.getAll("accountIds")) {
+      if (Number(id) !== account.accountId)
+        throw unsupported(`Searching account ${id} (accountIds)`);
+    }
+    const result = search({ store: rt.store, account, request, nowMs: rt.now(), dayOffset });
+    rt.searched(account, { total: result.hits.total, returned: result.hits.hits.length });
+    send(res, { status: 200, body: result });
+  } catch (error) {
+    if (error instanceof SearchError) return send(res, badRequest(error.message));
+    throw error;
+  }
+}
+
+function parseSearchBody(json: unknown) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new SearchError(400, "The request body must be a JSON object");
+  }
+  const keys = Object.keys(json);
+  const foreign = keys.filter((k) => !SPEC_ELEMENTS.includes(k));
+  if (foreign.length > 0) {
+    throw new SearchError(400, `Found JSON elements which are not allowed: ${foreign.join(", ")}`);
+  }
+  const skipped = keys.find((k) => NOT_EMULATED.has(k));
+  if (skipped) throw unsupported(`Search element [${skipped}]`);
+  const parsed = SearchBody.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SearchError(
+      400,
+      `Invalid [${issue?.path.join(".") ?? ""}]: ${issue?.message ?? "bad body"}`,
+    );
+  }
+  const { aggregations, aggs, ...rest } = parsed.data;
+  if (aggregations && aggs) throw new SearchError(400, "Use either aggs or aggregations, not both");
+  const merged = aggs ?? aggregations;
+  return { ...rest, ...(merged ? { aggs: merged } : {}) };
+}
+
+function parseDayOffset(params: URLSearchParams): number | undefined {
+  const raw = params.get("dayOffset");
+  if (raw === null) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new SearchError(400, "dayOffset must be an integer >= 0");
+  return n;
+}
+
+function send(res: http.ServerResponse, reply: ApiError): void {
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+/** The body, or undefined when it passed `limit` (the rest is drained and dropped). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,20 @@
+import { runSearch, type SearchRequest } from "../search/engine.js";
+import type { LogzioAccount, LogzioStore } from "../store.js";
+
+export interface SearchParams {
+  store: LogzioStore;
+  account: LogzioAccount;
+  request: SearchRequest;
+  nowMs: number;
+  dayOffset?: number;
+}
+
+/** `POST /v1/search`: the account's own logs, queried on the simulator's clock. */
+export function search(params: SearchParams) {
+  return runSearch({
+    request: params.request,
+    logs: params.store.logs(params.account.accountId),
+    nowMs: params.nowMs,
+    dayOffset: params.dayOffset,
+  });
+}
