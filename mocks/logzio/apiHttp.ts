@@ -1,5 +1,7 @@
 import type http from "node:http";
 import { z } from "zod";
+import { routeAlerts } from "./alerts/routes.js";
+import type { AlertsService } from "./alerts/service.js";
 import {
   type ApiError,
   apiRequestTooLarge,
@@ -19,7 +21,11 @@ export interface ApiRuntime {
   store: LogzioStore;
   now(): number;
   searched(account: LogzioAccount, summary: { total: number; returned: number }): void;
+  /** Alerts v2 and triggered alerts; without it only search is served. */
+  alerts?: AlertsService;
 }
+
+const ALERT_PATH = /^\/(v2\/alerts(\/|$)|v1\/alerts\/triggered-alerts$)/;
 
 /** Top-level elements the spec lists for /v1/search. */
 const SPEC_ELEMENTS = [
@@ -63,14 +69,27 @@ export function createApiHandler(rt: ApiRuntime): http.RequestListener {
 async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.ServerResponse) {
   const body = await readBody(req, MAX_API_BODY_BYTES);
   const url = new URL(req.url ?? "/", "http://api");
-  if (req.method !== "POST" || url.pathname.replace(/\/+$/, "") !== "/v1/search") {
-    return send(res, unknownEndpoint());
-  }
+  const path = url.pathname.replace(/\/+$/, "");
+  const isSearch = req.method === "POST" && path === "/v1/search";
+  const isAlerts = rt.alerts !== undefined && ALERT_PATH.test(path);
+  if (!isSearch && !isAlerts) return send(res, unknownEndpoint());
   const token = req.headers["x-api-token"];
   if (typeof token !== "string" || token === "") return send(res, apiTokenMissing());
   const account = rt.store.accounts().find((a) => a.apiToken === token);
   if (!account) return send(res, apiTokenNotValid());
   if (body === undefined) return send(res, apiRequestTooLarge(MAX_API_BODY_BYTES));
+  if (rt.alerts && isAlerts) {
+    let parsed: unknown;
+    if (body.length > 0) {
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch (error) {
+        return send(res, badRequest(`Malformed JSON body: ${(error as Error).message}`));
+      }
+    }
+    const reply = routeAlerts(rt.alerts, account, req.method ?? "GET", path, parsed);
+    return send(res, reply ?? unknownEndpoint());
+  }
 
   let json: unknown;
   try {
@@ -130,6 +149,10 @@ function parseDayOffset(params: URLSearchParams): number | undefined {
 }
 
 function send(res: http.ServerResponse, reply: ApiError): void {
+  if (reply.body === undefined) {
+    res.writeHead(reply.status);
+    return void res.end();
+  }
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     "content-type": "application/json",

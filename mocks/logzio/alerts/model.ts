@@ -1,0 +1,142 @@
+import { z } from "zod";
+
+export const SEVERITIES = ["SEVERE", "HIGH", "MEDIUM", "LOW", "INFO"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const Operator = z.enum([
+  "GREATER_THAN",
+  "GREATER_THAN_OR_EQUALS",
+  "LESS_THAN",
+  "LESS_THAN_OR_EQUALS",
+  "EQUALS",
+  "NOT_EQUALS",
+]);
+export type Operator = z.infer<typeof Operator>;
+
+const AggregationType = z.enum(["COUNT", "NONE", "SUM", "MIN", "MAX", "AVG", "UNIQUE_COUNT"]);
+
+const SubComponent = z.object({
+  queryDefinition: z.object({
+    // A query_string text, or an ES query object (also accepted as its JSON text).
+    query: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+    filters: z.record(z.string(), z.unknown()).optional(),
+    groupBy: z.array(z.string()).max(3).optional(),
+    aggregation: z
+      .object({
+        aggregationType: AggregationType,
+        fieldToAggregateOn: z.string().optional(),
+        valueToAggregateOn: z.string().optional(),
+      })
+      .optional(),
+    shouldQueryOnAllAccounts: z.boolean().optional(),
+    accountIdsToQueryOn: z.array(z.number().int()).optional(),
+  }),
+  trigger: z.object({
+    operator: Operator,
+    severityThresholdTiers: z.partialRecord(z.enum(SEVERITIES), z.number()),
+  }),
+  output: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const AlertRequest = z.object({
+  title: z.string().min(1),
+  description: z.string().optional(),
+  tags: z.array(z.string()).max(10).optional(),
+  // 5–1440 is a recommendation the API does not enforce.
+  searchTimeFrameMinutes: z.number().int().positive().optional(),
+  subComponents: z.array(SubComponent).min(1),
+  correlations: z.record(z.string(), z.unknown()).optional(),
+  schedule: z.record(z.string(), z.unknown()).optional(),
+  // The Go client sends "true"/"false" strings.
+  enabled: z.union([z.boolean(), z.enum(["true", "false"])]).optional(),
+  output: z
+    .object({
+      recipients: z
+        .object({
+          emails: z.array(z.string()).optional(),
+          notificationEndpointIds: z.array(z.number().int()).optional(),
+        })
+        .optional(),
+      suppressNotificationsMinutes: z.number().int().min(0).optional(),
+      type: z.enum(["JSON", "TABLE"]).optional(),
+    })
+    .optional(),
+});
+export type AlertRequest = z.infer<typeof AlertRequest>;
+
+/** A stored alert definition: the request as given plus what the server adds. */
+export interface Alert {
+  id: number;
+  accountId: number;
+  createdAt: number;
+  updatedAt: number;
+  enabled: boolean;
+  request: AlertRequest;
+}
+
+/** Validates a create/update body; returns the first problem as Logz.io-style text. */
+export function parseAlertRequest(
+  json: unknown,
+): { ok: true; value: AlertRequest } | { ok: false; message: string } {
+  const parsed = AlertRequest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `Invalid [${issue?.path.join(".") ?? ""}]: ${issue?.message}` };
+  }
+  for (const sc of parsed.data.subComponents) {
+    const agg = sc.queryDefinition.aggregation;
+    const needsField = agg && agg.aggregationType !== "COUNT" && agg.aggregationType !== "NONE";
+    if (needsField && !agg.fieldToAggregateOn) {
+      return { ok: false, message: `${agg.aggregationType} needs fieldToAggregateOn` };
+    }
+    if (Object.keys(sc.trigger.severityThresholdTiers).length === 0) {
+      return { ok: false, message: "trigger.severityThresholdTiers needs at least one tier" };
+    }
+  }
+  if (parsed.data.subComponents.length > 1) {
+    return {
+      ok: false,
+      message: "Correlated alerts (more than one subComponent) are not emulated",
+    };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+export const enabledOf = (v: AlertRequest["enabled"]): boolean =>
+  v === undefined || v === true || v === "true";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const USER = "watermelon@simulator.local";
+
+/** The response shape of `tf-client-fixtures/alerts_v2/get_alert.json`. */
+export function alertResponse(alert: Alert) {
+  const r = alert.request;
+  return {
+    id: alert.id,
+    updatedAt: iso(alert.updatedAt),
+    updatedBy: USER,
+    createdAt: iso(alert.createdAt),
+    createdBy: USER,
+    enabled: alert.enabled,
+    title: r.title,
+    description: r.description ?? "",
+    tags: r.tags ?? [],
+    output: {
+      ...(r.output?.recipients ? { recipients: r.output.recipients } : {}),
+      suppressNotificationsMinutes: r.output?.suppressNotificationsMinutes ?? 5,
+      type: r.output?.type ?? "JSON",
+    },
+    searchTimeFrameMinutes: r.searchTimeFrameMinutes ?? 5,
+    subComponents: r.subComponents.map((sc) => ({
+      queryDefinition: {
+        ...sc.queryDefinition,
+        aggregation: sc.queryDefinition.aggregation ?? { aggregationType: "COUNT" },
+        shouldQueryOnAllAccounts: sc.queryDefinition.shouldQueryOnAllAccounts ?? true,
+      },
+      trigger: sc.trigger,
+      output: sc.output ?? { shouldUseAllFields: true },
+    })),
+    correlations: r.correlations ?? {},
+    ...(r.schedule ? { schedule: r.schedule } : {}),
+  };
+}
