@@ -1,8 +1,10 @@
 import type { ServiceModule } from "../../simulator/host/admin.js";
+import { createTrackedFetch } from "../../simulator/host/inflight.js";
 import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import { AlertsService } from "./alerts/service.js";
 import { createApiHandler } from "./apiHttp.js";
+import { EndpointsService } from "./endpoints/service.js";
 import type { LogzioStore } from "./store.js";
 
 export interface LogzioApiOptions {
@@ -10,19 +12,44 @@ export interface LogzioApiOptions {
   journal: Journal;
   /** The listener's store: the API searches what the listener indexed. */
   store: LogzioStore;
-  /** The alert engine; default: a new one over `store` that notifies nobody. */
+  /** The alert engine; default: a new one over `store` that notifies the endpoints below. */
   alerts?: AlertsService;
+  /** Notification endpoints; default: a new one delivering through a clock-tracked fetch. */
+  endpoints?: EndpointsService;
+  /**
+   * Base URL of the PagerDuty Events API that PagerDuty endpoints deliver to. A getter lets the
+   * simulator answer once its own PagerDuty role is listening.
+   */
+  pagerdutyEventsUrl?: string | (() => string | undefined);
 }
 
-/** Logz.io's public API (api.logz.io): `POST /v1/search` over the shared store. */
+/** Logz.io's public API (api.logz.io): search, alerts v2 and notification endpoints. */
 export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
   const { clock, journal, store } = options;
-  const alerts = options.alerts ?? new AlertsService({ clock, journal, store });
+  const pd = options.pagerdutyEventsUrl;
+  const endpoints =
+    options.endpoints ??
+    new EndpointsService({
+      clock,
+      journal,
+      fetch: createTrackedFetch(clock),
+      pagerdutyEventsUrl: typeof pd === "function" ? pd : () => pd,
+      accountName: (id) => store.accounts().find((a) => a.accountId === id)?.accountName ?? "",
+    });
+  const alerts =
+    options.alerts ??
+    new AlertsService({
+      clock,
+      journal,
+      store,
+      notify: (alert, event, samples) => endpoints.notify(alert, event, samples),
+    });
   return {
     handler: createApiHandler({
       store,
       now: () => clock.now(),
       alerts,
+      endpoints,
       searched(account, summary) {
         journal.append("logzio.searched", {
           source: "logzio",
@@ -32,6 +59,7 @@ export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
     }),
     reset() {
       alerts.reset();
+      endpoints.reset();
     },
     // The logs belong to the listener; the API keeps the alert definitions and their triggers.
     state() {
@@ -40,6 +68,7 @@ export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
           .accounts()
           .map((a) => ({ accountId: a.accountId, accountName: a.accountName })),
         ...alerts.snapshot(),
+        ...endpoints.snapshot(),
       };
     },
   };

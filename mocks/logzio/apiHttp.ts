@@ -10,6 +10,8 @@ import {
   badRequest,
   unknownEndpoint,
 } from "./apiErrors.js";
+import { routeEndpoints } from "./endpoints/routes.js";
+import type { EndpointsService } from "./endpoints/service.js";
 import { search } from "./operations/search.js";
 import { SearchError, unsupported } from "./search/errors.js";
 import type { LogzioAccount, LogzioStore } from "./store.js";
@@ -23,9 +25,12 @@ export interface ApiRuntime {
   searched(account: LogzioAccount, summary: { total: number; returned: number }): void;
   /** Alerts v2 and triggered alerts; without it only search is served. */
   alerts?: AlertsService;
+  /** Notification endpoints; without it `/v1/endpoints` is not served. */
+  endpoints?: EndpointsService;
 }
 
 const ALERT_PATH = /^\/(v2\/alerts(\/|$)|v1\/alerts\/triggered-alerts$)/;
+const ENDPOINTS_PATH = /^\/v1\/endpoints(\/|$)/;
 
 /** Top-level elements the spec lists for /v1/search. */
 const SPEC_ELEMENTS = [
@@ -72,13 +77,14 @@ async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.Serve
   const path = url.pathname.replace(/\/+$/, "");
   const isSearch = req.method === "POST" && path === "/v1/search";
   const isAlerts = rt.alerts !== undefined && ALERT_PATH.test(path);
-  if (!isSearch && !isAlerts) return send(res, unknownEndpoint());
+  const isEndpoints = rt.endpoints !== undefined && ENDPOINTS_PATH.test(path);
+  if (!isSearch && !isAlerts && !isEndpoints) return send(res, unknownEndpoint());
   const token = req.headers["x-api-token"];
   if (typeof token !== "string" || token === "") return send(res, apiTokenMissing());
   const account = rt.store.accounts().find((a) => a.apiToken === token);
   if (!account) return send(res, apiTokenNotValid());
   if (body === undefined) return send(res, apiRequestTooLarge(MAX_API_BODY_BYTES));
-  if (rt.alerts && isAlerts) {
+  if ((rt.alerts && isAlerts) || (rt.endpoints && isEndpoints)) {
     let parsed: unknown;
     if (body.length > 0) {
       try {
@@ -87,7 +93,15 @@ async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.Serve
         return send(res, badRequest(`Malformed JSON body: ${(error as Error).message}`));
       }
     }
-    const reply = routeAlerts(rt.alerts, account, req.method ?? "GET", path, parsed);
+    const method = req.method ?? "GET";
+    const reply =
+      rt.endpoints && isEndpoints
+        ? await routeEndpoints(rt.endpoints, account, method, path, parsed, isTest(url), () =>
+            nextRequestId(rt),
+          )
+        : rt.alerts
+          ? routeAlerts(rt.alerts, account, method, path, parsed)
+          : undefined;
     return send(res, reply ?? unknownEndpoint());
   }
 
@@ -112,6 +126,16 @@ async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.Serve
     if (error instanceof SearchError) return send(res, badRequest(error.message));
     throw error;
   }
+}
+
+const isTest = (url: URL) => url.searchParams.get("test") === "true";
+
+const requestCounters = new WeakMap<ApiRuntime, number>();
+/** A UUID-shaped request id numbered per API, so error bodies repeat from run to run. */
+function nextRequestId(rt: ApiRuntime): string {
+  const n = (requestCounters.get(rt) ?? 0) + 1;
+  requestCounters.set(rt, n);
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 }
 
 function parseSearchBody(json: unknown) {

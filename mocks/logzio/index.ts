@@ -21,6 +21,11 @@ export interface LogzioListenerOptions {
   store?: LogzioStore;
 }
 
+export interface LogzioOptions extends LogzioListenerOptions {
+  /** Where PagerDuty endpoints deliver (the Events API base URL), or a getter for it. */
+  pagerdutyEventsUrl?: string | (() => string | undefined);
+}
+
 export interface LogzioListener extends ServiceModule {
   readonly store: LogzioStore;
 }
@@ -91,10 +96,15 @@ export interface Logzio {
 }
 
 /** Both Logz.io roles over one store, so logs shipped to the listener are searchable at once. */
-export function createLogzio(options: LogzioListenerOptions): Logzio {
+export function createLogzio(options: LogzioOptions): Logzio {
   const store = options.store ?? newStore(options);
   const listener = createLogzioListener({ ...options, store });
-  const api = createLogzioApi({ clock: options.clock, journal: options.journal, store });
+  const api = createLogzioApi({
+    clock: options.clock,
+    journal: options.journal,
+    store,
+    pagerdutyEventsUrl: options.pagerdutyEventsUrl,
+  });
   return { store, listener, api };
 }
 

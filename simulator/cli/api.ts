@@ -107,6 +107,8 @@ const optionsSchema = z
               .strict(),
           )
           .min(1),
+        /** Where Logz.io's PagerDuty endpoints deliver (default: the simulator's PagerDuty Events). */
+        pagerdutyEventsUrl: z.url(),
       })
       .partial()
       .strict(),
@@ -193,7 +195,15 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     journal.addSink(openJsonlFileSink(path.join(options.stateDir, "journal.jsonl")));
 
   const logzioAccounts: LogzioAccount[] = options.logzio?.accounts ?? [defaultLogzioAccount(rng)];
-  const logzio = createLogzio({ clock, journal, rng, accounts: logzioAccounts });
+  // The host binds after the modules exist, so the default PagerDuty URL is read at delivery time.
+  const logzio = createLogzio({
+    clock,
+    journal,
+    rng,
+    accounts: logzioAccounts,
+    pagerdutyEventsUrl:
+      options.logzio?.pagerdutyEventsUrl ?? (() => host?.endpoints.pagerdutyEvents?.url),
+  });
   const modules: Partial<Record<ServiceRole, ServiceModule>> = {
     aws: localstack
       ? { external: { url: options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT } }

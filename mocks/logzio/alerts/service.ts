@@ -36,8 +36,11 @@ export interface AlertsServiceOptions {
   clock: Clock;
   journal: Journal;
   store: LogzioStore;
-  /** Called for every trigger that is not suppressed (notification delivery). */
-  notify?(alert: Alert, event: TriggeredEvent): void;
+  /**
+   * Called for every trigger that is not suppressed (notification delivery), with up to 10 of
+   * the group's matching logs as samples.
+   */
+  notify?(alert: Alert, event: TriggeredEvent, samples: readonly Doc[]): void;
 }
 
 /** Alert definitions per account and the engine that evaluates them every minute. */
@@ -205,6 +208,7 @@ export class AlertsService {
     }
 
     const fired: TriggeredEvent[] = [];
+    const samplesOf = new Map<TriggeredEvent, Doc[]>();
     const agg = qd.aggregation ?? { aggregationType: "COUNT" as const };
     for (const [key, g] of groups) {
       const value = aggregate(agg.aggregationType, agg.fieldToAggregateOn, g.docs);
@@ -223,7 +227,7 @@ export class AlertsService {
         const wait = Math.max(r.output?.suppressNotificationsMinutes ?? 5, frame);
         this.#suppressedUntil.set(suppressKey, now + wait * MINUTE);
       }
-      fired.push({
+      const event: TriggeredEvent = {
         alertId: alert.id,
         accountId: alert.accountId,
         title: r.title,
@@ -236,7 +240,9 @@ export class AlertsService {
         windowStartMs,
         windowEndMs: now,
         suppressed,
-      });
+      };
+      fired.push(event);
+      samplesOf.set(event, g.docs.slice(0, 10));
     }
 
     const outcome = JSON.stringify(fired.map((e) => [e.severity, e.groupBy]));
@@ -269,7 +275,7 @@ export class AlertsService {
           suppressed: event.suppressed,
         },
       });
-      if (!event.suppressed) this.#opts.notify?.(alert, event);
+      if (!event.suppressed) this.#opts.notify?.(alert, event, samplesOf.get(event) ?? []);
     }
   }
 }
