@@ -1,5 +1,6 @@
 import type http from "node:http";
 import { z } from "zod";
+import { readLimitedBody } from "../../simulator/host/body.js";
 import { routeAlerts } from "./alerts/routes.js";
 import type { AlertsService } from "./alerts/service.js";
 import {
@@ -72,7 +73,7 @@ export function createApiHandler(rt: ApiRuntime): http.RequestListener {
 }
 
 async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.ServerResponse) {
-  const body = await readBody(req, MAX_API_BODY_BYTES);
+  const body = await readLimitedBody(req, MAX_API_BODY_BYTES);
   const url = new URL(req.url ?? "/", "http://api");
   const path = url.pathname.replace(/\/+$/, "");
   const isSearch = req.method === "POST" && path === "/v1/search";
@@ -183,19 +184,4 @@ function send(res: http.ServerResponse, reply: ApiError): void {
     "content-length": String(Buffer.byteLength(text)),
   });
   res.end(text);
-}
-
-/** The body, or undefined when it passed `limit` (the rest is drained and dropped). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

@@ -1,6 +1,7 @@
 import type http from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
+import { readLimitedBody } from "../../simulator/host/body.js";
 import {
   badGzip,
   badLines,
@@ -40,7 +41,7 @@ export function createListenerHandler(rt: ListenerRuntime): http.RequestListener
 async function handle(rt: ListenerRuntime, req: http.IncomingMessage, res: http.ServerResponse) {
   // The whole body is read (or drained past the limit) before answering, so a client still
   // sending never sees its connection reset instead of the answer.
-  const body = await readBody(req, MAX_REQUEST_BYTES);
+  const body = await readLimitedBody(req, MAX_REQUEST_BYTES);
   if (req.method !== "POST") return send(res, methodNotAllowed(req.method ?? ""));
 
   const query = new URL(req.url ?? "/", "http://listener").searchParams;
@@ -89,19 +90,4 @@ function send(res: http.ServerResponse, error: ListenerError): void {
     "content-length": String(Buffer.byteLength(error.body)),
   });
   res.end(error.body);
-}
-
-/** The body, or undefined when it passed `limit` (the rest is drained and dropped). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { readLimitedBody } from "../host/body.js";
 
 /**
  * What every AWS request carries, whichever service it is for: the region from the SigV4
@@ -86,27 +87,11 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads the whole request body, stopping (and draining the rest) once it passes `limit`. */
-export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () =>
-      tooLarge ? reject(new BodyTooLargeError(limit)) : resolve(Buffer.concat(chunks)),
-    );
-    req.on("error", reject);
-  });
+/** Reads the whole request body, failing with BodyTooLargeError once it passes `limit`. */
+export async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const body = await readLimitedBody(req, limit);
+  if (!body) throw new BodyTooLargeError(limit);
+  return body;
 }
 
 export function sendJsonBody(
