@@ -4,7 +4,7 @@ import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import { AlertsService } from "./alerts/service.js";
 import { createApiHandler } from "./apiHttp.js";
-import { EndpointsService } from "./endpoints/service.js";
+import { EndpointsService, type PagerDutyEventsApiVersion } from "./endpoints/service.js";
 import type { LogzioStore } from "./store.js";
 
 export interface LogzioApiOptions {
@@ -21,6 +21,8 @@ export interface LogzioApiOptions {
    * simulator answer once its own PagerDuty role is listening.
    */
   pagerdutyEventsUrl?: string | (() => string | undefined);
+  /** Which PagerDuty Events API PagerDuty endpoints speak (default "v2"). */
+  pagerdutyEventsApiVersion?: PagerDutyEventsApiVersion;
 }
 
 /** Logz.io's public API (api.logz.io): search, alerts v2 and notification endpoints. */
@@ -34,6 +36,7 @@ export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
       journal,
       fetch: createTrackedFetch(clock),
       pagerdutyEventsUrl: typeof pd === "function" ? pd : () => pd,
+      pagerdutyEventsApiVersion: options.pagerdutyEventsApiVersion,
       accountName: (id) => store.accounts().find((a) => a.accountId === id)?.accountName ?? "",
     });
   const alerts =

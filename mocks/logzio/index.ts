@@ -3,6 +3,7 @@ import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import type { Rng } from "../../simulator/kernel/rng.js";
 import { createLogzioApi } from "./api.js";
+import type { PagerDutyEventsApiVersion } from "./endpoints/service.js";
 import { createListenerHandler } from "./http.js";
 import { type IndexedLog, type LogzioAccount, LogzioStore } from "./store.js";
 
@@ -24,6 +25,8 @@ export interface LogzioListenerOptions {
 export interface LogzioOptions extends LogzioListenerOptions {
   /** Where PagerDuty endpoints deliver (the Events API base URL), or a getter for it. */
   pagerdutyEventsUrl?: string | (() => string | undefined);
+  /** Which PagerDuty Events API PagerDuty endpoints speak (default "v2"). */
+  pagerdutyEventsApiVersion?: PagerDutyEventsApiVersion;
 }
 
 export interface LogzioListener extends ServiceModule {
@@ -104,6 +107,7 @@ export function createLogzio(options: LogzioOptions): Logzio {
     journal: options.journal,
     store,
     pagerdutyEventsUrl: options.pagerdutyEventsUrl,
+    pagerdutyEventsApiVersion: options.pagerdutyEventsApiVersion,
   });
   return { store, listener, api };
 }

@@ -109,6 +109,8 @@ const optionsSchema = z
           .min(1),
         /** Where Logz.io's PagerDuty endpoints deliver (default: the simulator's PagerDuty Events). */
         pagerdutyEventsUrl: z.url(),
+        /** Which PagerDuty Events API those endpoints speak: "v2" (default) or "v1". */
+        pagerdutyEventsApiVersion: z.enum(["v1", "v2"]),
       })
       .partial()
       .strict(),
@@ -203,6 +205,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     accounts: logzioAccounts,
     pagerdutyEventsUrl:
       options.logzio?.pagerdutyEventsUrl ?? (() => host?.endpoints.pagerdutyEvents?.url),
+    pagerdutyEventsApiVersion: options.logzio?.pagerdutyEventsApiVersion,
   });
   const modules: Partial<Record<ServiceRole, ServiceModule>> = {
     aws: localstack

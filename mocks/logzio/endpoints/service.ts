@@ -28,6 +28,9 @@ const PD_SEVERITY: Record<Severity, "critical" | "error" | "warning" | "info"> =
   INFO: "info",
 };
 
+/** Logz.io does not document which Events API it calls: v2 by default, v1 on request. */
+export type PagerDutyEventsApiVersion = "v1" | "v2";
+
 export interface EndpointsServiceOptions {
   clock: Clock;
   journal: Journal;
@@ -35,6 +38,8 @@ export interface EndpointsServiceOptions {
   fetch: typeof fetch;
   /** Base URL of the PagerDuty Events API; read at delivery time (the host binds late). */
   pagerdutyEventsUrl(): string | undefined;
+  /** Which PagerDuty Events API PagerDuty endpoints speak (default "v2"). */
+  pagerdutyEventsApiVersion?: PagerDutyEventsApiVersion;
   accountName(accountId: number): string;
 }
 
