@@ -1,5 +1,6 @@
 import type { ServiceModule } from "../../simulator/host/admin.js";
 import { createTrackedFetch } from "../../simulator/host/inflight.js";
+import { toRequestListener } from "../../simulator/host/webHandler.js";
 import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import { AlertsService } from "./alerts/service.js";
@@ -34,7 +35,8 @@ export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
     new EndpointsService({
       clock,
       journal,
-      fetch: createTrackedFetch(clock),
+      // Looked up per call, so a fetch patched later (msw intercepting deliveries) is used.
+      fetch: createTrackedFetch(clock, (input, init) => globalThis.fetch(input, init)),
       pagerdutyEventsUrl: typeof pd === "function" ? pd : () => pd,
       pagerdutyEventsApiVersion: options.pagerdutyEventsApiVersion,
       accountName: (id) => store.accounts().find((a) => a.accountId === id)?.accountName ?? "",
@@ -47,19 +49,21 @@ export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
       store,
       notify: (alert, event, samples) => endpoints.notify(alert, event, samples),
     });
+  const fetchHandler = createApiHandler({
+    store,
+    now: () => clock.now(),
+    alerts,
+    endpoints,
+    searched(account, summary) {
+      journal.append("logzio.searched", {
+        source: "logzio",
+        data: { account: account.accountId, ...summary },
+      });
+    },
+  });
   return {
-    handler: createApiHandler({
-      store,
-      now: () => clock.now(),
-      alerts,
-      endpoints,
-      searched(account, summary) {
-        journal.append("logzio.searched", {
-          source: "logzio",
-          data: { account: account.accountId, ...summary },
-        });
-      },
-    }),
+    handler: toRequestListener(fetchHandler, "Logz.io API"),
+    fetch: fetchHandler,
     reset() {
       alerts.reset();
       endpoints.reset();

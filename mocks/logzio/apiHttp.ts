@@ -1,6 +1,5 @@
-import type http from "node:http";
 import { z } from "zod";
-import { readLimitedBody } from "../../simulator/host/body.js";
+import { type FetchHandler, jsonResponse, readBodyUpTo } from "../../simulator/host/webHandler.js";
 import { routeAlerts } from "./alerts/routes.js";
 import type { AlertsService } from "./alerts/service.js";
 import {
@@ -63,38 +62,33 @@ const SearchBody = z.object({
 });
 
 /** The API's transport: `X-API-TOKEN` auth, JSON in and out, the body's shape checked here. */
-export function createApiHandler(rt: ApiRuntime): http.RequestListener {
-  return (req, res) => {
-    handle(rt, req, res).catch((error: unknown) => {
-      if (res.headersSent) return res.destroy();
-      send(res, { status: 500, body: { message: `api failed: ${error}` } });
-    });
-  };
+export function createApiHandler(rt: ApiRuntime): FetchHandler {
+  return async (request) => send(await handle(rt, request));
 }
 
-async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.ServerResponse) {
-  const body = await readLimitedBody(req, MAX_API_BODY_BYTES);
-  const url = new URL(req.url ?? "/", "http://api");
+async function handle(rt: ApiRuntime, request: Request): Promise<ApiError> {
+  const body = await readBodyUpTo(request, MAX_API_BODY_BYTES);
+  const url = new URL(request.url);
   const path = url.pathname.replace(/\/+$/, "");
-  const isSearch = req.method === "POST" && path === "/v1/search";
+  const isSearch = request.method === "POST" && path === "/v1/search";
   const isAlerts = rt.alerts !== undefined && ALERT_PATH.test(path);
   const isEndpoints = rt.endpoints !== undefined && ENDPOINTS_PATH.test(path);
-  if (!isSearch && !isAlerts && !isEndpoints) return send(res, unknownEndpoint());
-  const token = req.headers["x-api-token"];
-  if (typeof token !== "string" || token === "") return send(res, apiTokenMissing());
+  if (!isSearch && !isAlerts && !isEndpoints) return unknownEndpoint();
+  const token = request.headers.get("x-api-token");
+  if (!token) return apiTokenMissing();
   const account = rt.store.accounts().find((a) => a.apiToken === token);
-  if (!account) return send(res, apiTokenNotValid());
-  if (body === undefined) return send(res, apiRequestTooLarge(MAX_API_BODY_BYTES));
+  if (!account) return apiTokenNotValid();
+  if (body === undefined) return apiRequestTooLarge(MAX_API_BODY_BYTES);
   if ((rt.alerts && isAlerts) || (rt.endpoints && isEndpoints)) {
     let parsed: unknown;
     if (body.length > 0) {
       try {
         parsed = JSON.parse(body.toString("utf8"));
       } catch (error) {
-        return send(res, badRequest(`Malformed JSON body: ${(error as Error).message}`));
+        return badRequest(`Malformed JSON body: ${(error as Error).message}`);
       }
     }
-    const method = req.method ?? "GET";
+    const method = request.method;
     const reply =
       rt.endpoints && isEndpoints
         ? await routeEndpoints(rt.endpoints, account, method, path, parsed, isTest(url), () =>
@@ -103,14 +97,14 @@ async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.Serve
         : rt.alerts
           ? routeAlerts(rt.alerts, account, method, path, parsed)
           : undefined;
-    return send(res, reply ?? unknownEndpoint());
+    return reply ?? unknownEndpoint();
   }
 
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
   } catch (error) {
-    return send(res, badRequest(`Malformed JSON body: ${(error as Error).message}`));
+    return badRequest(`Malformed JSON body: ${(error as Error).message}`);
   }
   try {
     const request = parseSearchBody(json);
@@ -122,9 +116,9 @@ async function handle(rt: ApiRuntime, req: http.IncomingMessage, res: http.Serve
     }
     const result = search({ store: rt.store, account, request, nowMs: rt.now(), dayOffset });
     rt.searched(account, { total: result.hits.total, returned: result.hits.hits.length });
-    send(res, { status: 200, body: result });
+    return { status: 200, body: result };
   } catch (error) {
-    if (error instanceof SearchError) return send(res, badRequest(error.message));
+    if (error instanceof SearchError) return badRequest(error.message);
     throw error;
   }
 }
@@ -173,15 +167,6 @@ function parseDayOffset(params: URLSearchParams): number | undefined {
   return n;
 }
 
-function send(res: http.ServerResponse, reply: ApiError): void {
-  if (reply.body === undefined) {
-    res.writeHead(reply.status);
-    return void res.end();
-  }
-  const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(text)),
-  });
-  res.end(text);
+function send(reply: ApiError): Response {
+  return jsonResponse(reply.status, reply.body);
 }

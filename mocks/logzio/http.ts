@@ -1,7 +1,6 @@
-import type http from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { readLimitedBody } from "../../simulator/host/body.js";
+import { type FetchHandler, readBodyUpTo } from "../../simulator/host/webHandler.js";
 import {
   badGzip,
   badLines,
@@ -29,40 +28,33 @@ export interface ListenerRuntime {
  * gzip when `Content-Encoding` says so. Token, size and encoding are checked here; the lines
  * themselves by the operation.
  */
-export function createListenerHandler(rt: ListenerRuntime): http.RequestListener {
-  return (req, res) => {
-    handle(rt, req, res).catch((error: unknown) => {
-      if (res.headersSent) return res.destroy();
-      send(res, { status: 500, contentType: "text/plain", body: `listener failed: ${error}` });
-    });
-  };
+export function createListenerHandler(rt: ListenerRuntime): FetchHandler {
+  return (request) => handle(rt, request);
 }
 
-async function handle(rt: ListenerRuntime, req: http.IncomingMessage, res: http.ServerResponse) {
+async function handle(rt: ListenerRuntime, request: Request): Promise<Response> {
   // The whole body is read (or drained past the limit) before answering, so a client still
   // sending never sees its connection reset instead of the answer.
-  const body = await readLimitedBody(req, MAX_REQUEST_BYTES);
-  if (req.method !== "POST") return send(res, methodNotAllowed(req.method ?? ""));
+  const body = await readBodyUpTo(request, MAX_REQUEST_BYTES);
+  if (request.method !== "POST") return send(methodNotAllowed(request.method));
 
-  const query = new URL(req.url ?? "/", "http://listener").searchParams;
+  const query = new URL(request.url).searchParams;
   const token = query.get("token");
-  if (!token) return send(res, tokenMissing());
+  if (!token) return send(tokenMissing());
   const account = rt.store.accountByShippingToken(token);
-  if (!account) return send(res, tokenNotValid());
-  if (body === undefined) return send(res, requestTooLarge(MAX_REQUEST_BYTES));
+  if (!account) return send(tokenNotValid());
+  if (body === undefined) return send(requestTooLarge(MAX_REQUEST_BYTES));
 
   let raw = body;
-  const encoding = String(req.headers["content-encoding"] ?? "")
-    .trim()
-    .toLowerCase();
+  const encoding = (request.headers.get("content-encoding") ?? "").trim().toLowerCase();
   if (encoding === "gzip") {
     try {
       raw = await gunzip(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
     } catch (error) {
       if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
-        return send(res, requestTooLarge(MAX_DECOMPRESSED_BYTES));
+        return send(requestTooLarge(MAX_DECOMPRESSED_BYTES));
       }
-      return send(res, badGzip((error as Error).message));
+      return send(badGzip((error as Error).message));
     }
   }
 
@@ -78,16 +70,14 @@ async function handle(rt: ListenerRuntime, req: http.IncomingMessage, res: http.
     rt.indexed(account, log);
   }
   const { successfulLines, ...bad } = result.counts;
-  if (Object.values(bad).some((n) => n > 0)) return send(res, badLines(result.counts));
+  if (Object.values(bad).some((n) => n > 0)) return send(badLines(result.counts));
   // 200 with an empty body, as Logz.io answers a clean bulk.
-  res.writeHead(200, { "content-length": "0" });
-  res.end();
+  return new Response(null, { status: 200 });
 }
 
-function send(res: http.ServerResponse, error: ListenerError): void {
-  res.writeHead(error.status, {
-    "content-type": error.contentType,
-    "content-length": String(Buffer.byteLength(error.body)),
+function send(error: ListenerError): Response {
+  return new Response(error.body, {
+    status: error.status,
+    headers: { "content-type": error.contentType },
   });
-  res.end(error.body);
 }

@@ -1,4 +1,5 @@
 import type { ServiceModule } from "../../simulator/host/admin.js";
+import { toRequestListener } from "../../simulator/host/webHandler.js";
 import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import type { Rng } from "../../simulator/kernel/rng.js";
@@ -72,9 +73,11 @@ export function createLogzioListener(options: LogzioListenerOptions): LogzioList
     });
   };
 
+  const fetchHandler = createListenerHandler({ store, now: () => clock.now(), indexed });
   return {
     store,
-    handler: createListenerHandler({ store, now: () => clock.now(), indexed }),
+    handler: toRequestListener(fetchHandler, "Logz.io listener"),
+    fetch: fetchHandler,
     reset() {
       store.reset();
     },

@@ -1,6 +1,7 @@
 import type http from "node:http";
 import type { Clock } from "../kernel/clock.js";
 import type { ServiceEntry } from "./catalogue.js";
+import type { FetchHandler } from "./webHandler.js";
 
 /** The clock registration of each request being served, so a handler can lend it out. */
 const requestWork = new WeakMap<
@@ -32,6 +33,8 @@ export const ADMIN_PREFIX = "/_watermelon";
 export interface ServiceModule {
   /** The real API. Requests outside the admin prefix go here. */
   handler?: http.RequestListener;
+  /** The same API as a web-standard handler, for in-process interception (msw). */
+  fetch?: FetchHandler;
   /** Drops every piece of state (POST /_watermelon/reset). */
   reset?(): void | Promise<void>;
   /** The state as plain data (GET /_watermelon/state). */
