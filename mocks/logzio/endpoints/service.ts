@@ -28,6 +28,13 @@ const PD_SEVERITY: Record<Severity, "critical" | "error" | "warning" | "info"> =
   INFO: "info",
 };
 
+/**
+ * Events API v1: a trigger's `description` is at most 1024 characters (PagerDuty's v1 "Trigger
+ * Events" page; reference/pagerduty.md §1.3). Longer titles are cut to fit, as Alertmanager does
+ * for v1, rather than sent and refused.
+ */
+export const PD_V1_DESCRIPTION_MAX_CHARS = 1024;
+
 /** Logz.io does not document which Events API it calls: v2 by default, v1 on request. */
 export type PagerDutyEventsApiVersion = "v1" | "v2";
 
@@ -202,36 +209,57 @@ export class EndpointsService {
     return this.#custom(endpoint, alert, event, samples);
   }
 
-  #pagerDuty(e: PagerDutyEndpoint, alert: Alert | undefined, event: TriggeredEvent) {
+  /**
+   * One trigger event for a PagerDuty endpoint, in the Events API the service is set to speak.
+   * Both versions carry the same dedup key (alert id, then the group-by values) and details.
+   */
+  #pagerDuty(
+    e: PagerDutyEndpoint,
+    alert: Alert | undefined,
+    event: TriggeredEvent,
+  ): Delivery | string {
     const base = this.#opts.pagerdutyEventsUrl();
     if (!base) return "the PagerDuty Events URL is not known yet";
-    const groupValues = Object.values(event.groupBy);
-    const body = {
-      routing_key: e.serviceKey,
-      event_action: "trigger",
-      dedup_key: [String(event.alertId), ...groupValues].join("-"),
-      payload: {
-        summary: event.title,
-        source: "logz.io",
-        severity: PD_SEVERITY[event.severity],
-        timestamp: new Date(event.eventMs).toISOString(),
-        custom_details: {
-          alert_id: event.alertId,
-          description: alert?.request.description ?? "",
-          severity: event.severity,
-          tags: event.tags,
-          group_by: event.groupBy,
-          hits: event.hits,
-          value: event.value,
-          window: {
-            start: new Date(event.windowStartMs).toISOString(),
-            end: new Date(event.windowEndMs).toISOString(),
-          },
-        },
+    const dedupKey = [String(event.alertId), ...Object.values(event.groupBy)].join("-");
+    const details = {
+      alert_id: event.alertId,
+      description: alert?.request.description ?? "",
+      severity: event.severity,
+      tags: event.tags,
+      group_by: event.groupBy,
+      hits: event.hits,
+      value: event.value,
+      window: {
+        start: new Date(event.windowStartMs).toISOString(),
+        end: new Date(event.windowEndMs).toISOString(),
       },
     };
+    const v1 = this.#opts.pagerdutyEventsApiVersion === "v1";
+    const body = v1
+      ? {
+          service_key: e.serviceKey,
+          event_type: "trigger",
+          incident_key: dedupKey,
+          description: truncateCharacters(event.title, PD_V1_DESCRIPTION_MAX_CHARS),
+          client: "Logz.io",
+          client_url: triggeredAlertUrl(event),
+          details,
+        }
+      : {
+          routing_key: e.serviceKey,
+          event_action: "trigger",
+          dedup_key: dedupKey,
+          payload: {
+            summary: event.title,
+            source: "logz.io",
+            severity: PD_SEVERITY[event.severity],
+            timestamp: new Date(event.eventMs).toISOString(),
+            custom_details: details,
+          },
+        };
+    const path = v1 ? "/generic/2010-04-15/create_event.json" : "/v2/enqueue";
     return {
-      url: `${base.replace(/\/+$/, "")}/v2/enqueue`,
+      url: `${base.replace(/\/+$/, "")}${path}`,
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -290,6 +318,27 @@ export class EndpointsService {
   #journal(type: string, data: Record<string, unknown>) {
     this.#opts.journal.append(type, { source: "logzio", data });
   }
+}
+
+/**
+ * `text` cut to at most `max` characters (code points, so no surrogate pair is split), ending
+ * with "…" when cut.
+ */
+function truncateCharacters(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** The app's drill-down link to a triggered alert, in the pattern Logz.io's templates use. */
+function triggeredAlertUrl(event: TriggeredEvent): string {
+  const query = new URLSearchParams({
+    from: String(event.windowStartMs),
+    to: String(event.windowEndMs),
+    definitionId: String(event.alertId),
+    switchToAccountId: String(event.accountId),
+  });
+  return `https://app.logz.io/#/view-triggered-alert?${query}`;
 }
 
 const ESCAPES: Record<string, string> = {

@@ -1,6 +1,11 @@
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import { afterEach, describe, expect, it } from "vitest";
+import { PD_V1_DESCRIPTION_MAX_CHARS } from "../../../mocks/logzio/endpoints/service.js";
 import type { Simulator } from "../../../simulator/cli/api.js";
 import { startSimulator } from "./helpers.js";
 import { ship } from "./searchHelpers.js";
@@ -14,8 +19,12 @@ interface Received {
   body: string;
 }
 
-/** A stand-in receiver answering `status` to everything and recording what it got. */
-async function receiver(status = 202) {
+/**
+ * A stand-in receiver recording what it got. It answers `status`, or the statuses of a list in
+ * turn, repeating the last one.
+ */
+async function receiver(status: number | readonly number[] = 202) {
+  const statuses = typeof status === "number" ? [status] : status;
   const got: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -27,7 +36,8 @@ async function receiver(status = 202) {
         headers: req.headers,
         body: Buffer.concat(chunks).toString("utf8"),
       });
-      res.writeHead(status, { "content-type": "application/json" }).end("{}");
+      const answer = statuses[Math.min(got.length, statuses.length) - 1] ?? 500;
+      res.writeHead(answer, { "content-type": "application/json" }).end("{}");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -40,11 +50,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(pagerdutyEventsUrl?: string): Promise<Simulator> {
-  const { sim, close } = await startSimulator({
-    seed: "endpoints-test",
-    ...(pagerdutyEventsUrl ? { logzio: { pagerdutyEventsUrl } } : {}),
-  });
+async function setup(
+  pagerdutyEventsUrl?: string,
+  pagerdutyEventsApiVersion?: "v1" | "v2",
+): Promise<Simulator> {
+  const logzio = {
+    ...(pagerdutyEventsUrl ? { pagerdutyEventsUrl } : {}),
+    ...(pagerdutyEventsApiVersion ? { pagerdutyEventsApiVersion } : {}),
+  };
+  const { sim, close } = await startSimulator({ seed: "endpoints-test", logzio });
   cleanups.push(close);
   return sim;
 }
@@ -65,9 +79,13 @@ async function api(sim: Simulator, method: string, path: string, body?: unknown)
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Body };
 }
 
-function alertFor(endpointId: number, tiers: Record<string, number> = { HIGH: 1 }) {
+function alertFor(
+  endpointId: number,
+  tiers: Record<string, number> = { HIGH: 1 },
+  title = "api errors",
+) {
   return {
-    title: "api errors",
+    title,
     description: "errors <b>in</b> the api",
     tags: ["svc"],
     searchTimeFrameMinutes: 5,
@@ -272,3 +290,195 @@ describe("notification delivery", () => {
     expect(sim.journal.byType("logzio.notification.sent")).toEqual([]);
   });
 });
+
+const V1_PATH = "/generic/2010-04-15/create_event.json";
+const SERVICE_KEY = "e93facc04764012d7bfb002500d5d1a6";
+
+describe("notification delivery over PagerDuty Events API v1", () => {
+  it("posts a trigger to create_event.json with the v2 dedup key as incident_key", async () => {
+    const r = await receiver(200);
+    cleanups.push(r.close);
+    const sim = await setup(r.url, "v1");
+    await api(sim, "POST", "/v1/endpoints/pager-duty", { title: "pd", serviceKey: SERVICE_KEY });
+    await api(sim, "POST", "/v2/alerts", alertFor(1, { SEVERE: 3, HIGH: 1 }));
+    await ship(sim, [
+      { level: "ERROR", service: "api", message: "boom" },
+      { level: "ERROR", service: "api", message: "bang" },
+    ]);
+    await sim.clock.runFor(MINUTE);
+    expect(r.got).toHaveLength(1);
+    const sent = r.got[0] as Received;
+    expect(sent.method).toBe("POST");
+    expect(sent.url).toBe(V1_PATH);
+    expect(sent.headers["content-type"]).toBe("application/json");
+    const body = JSON.parse(sent.body);
+    expect(Object.keys(body).sort()).toEqual([
+      "client",
+      "client_url",
+      "description",
+      "details",
+      "event_type",
+      "incident_key",
+      "service_key",
+    ]);
+    expect(body).toMatchObject({
+      service_key: SERVICE_KEY,
+      event_type: "trigger",
+      incident_key: "1-api",
+      description: "api errors",
+      client: "Logz.io",
+      details: {
+        alert_id: 1,
+        description: "errors <b>in</b> the api",
+        severity: "HIGH",
+        tags: ["svc"],
+        group_by: { service: "api" },
+        hits: 2,
+      },
+    });
+    const link = new URL(body.client_url);
+    expect(link.origin).toBe("https://app.logz.io");
+    expect(link.hash).toMatch(/^#\/view-triggered-alert\?/);
+    const linkQuery = new URLSearchParams(link.hash.slice(link.hash.indexOf("?") + 1));
+    expect(linkQuery.get("definitionId")).toBe("1");
+    expect(Number(linkQuery.get("to"))).toBeGreaterThan(Number(linkQuery.get("from")));
+    const journaled = sim.journal.byType("logzio.notification.sent").map((e) => e.data);
+    expect(journaled).toEqual([
+      { endpointId: 1, type: "PagerDuty", alertId: 1, attempt: 1, status: 200 },
+    ]);
+  });
+
+  it(`cuts a description over ${PD_V1_DESCRIPTION_MAX_CHARS} characters, keeping one that fits`, async () => {
+    const r = await receiver(200);
+    cleanups.push(r.close);
+    const sim = await setup(r.url, "v1");
+    await api(sim, "POST", "/v1/endpoints/pager-duty", { title: "pd", serviceKey: SERVICE_KEY });
+    const fits = "f".repeat(PD_V1_DESCRIPTION_MAX_CHARS);
+    // Astral characters: two UTF-16 units each, one character each for PagerDuty.
+    const tooLong = "\u{1F525}".repeat(PD_V1_DESCRIPTION_MAX_CHARS + 6);
+    expect((await api(sim, "POST", "/v2/alerts", alertFor(1, { HIGH: 1 }, fits))).status).toBe(200);
+    expect((await api(sim, "POST", "/v2/alerts", alertFor(1, { HIGH: 1 }, tooLong))).status).toBe(
+      200,
+    );
+    await ship(sim, [{ level: "ERROR", service: "api", message: "boom" }]);
+    await sim.clock.runFor(MINUTE);
+    const byKey = new Map(
+      r.got.map((g) => {
+        const body = JSON.parse(g.body);
+        return [body.incident_key as string, body.description as string];
+      }),
+    );
+    expect([...byKey.keys()].sort()).toEqual(["1-api", "2-api"]);
+    expect(byKey.get("1-api")).toBe(fits);
+    const cut = Array.from(byKey.get("2-api") ?? "");
+    expect(cut).toHaveLength(PD_V1_DESCRIPTION_MAX_CHARS);
+    expect(cut.at(-1)).toBe("\u2026");
+    expect(cut.slice(0, -1).every((c) => c === "\u{1F525}")).toBe(true);
+  });
+
+  it("retries a v1 failure on the same schedule and journals it as v2 deliveries are", async () => {
+    // 403 is how Events API v1 says "too many requests"; then it accepts.
+    const r = await receiver([403, 500, 200]);
+    cleanups.push(r.close);
+    const sim = await setup(r.url, "v1");
+    await api(sim, "POST", "/v1/endpoints/pager-duty", { title: "pd", serviceKey: SERVICE_KEY });
+    await api(sim, "POST", "/v2/alerts", alertFor(1));
+    await ship(sim, [{ level: "ERROR", service: "api", message: "boom" }]);
+    await sim.clock.runFor(MINUTE);
+    expect(r.got).toHaveLength(1);
+    await sim.clock.runFor(29_000);
+    expect(r.got).toHaveLength(1);
+    await sim.clock.runFor(1_000);
+    expect(r.got).toHaveLength(2);
+    await sim.clock.runFor(60_000);
+    expect(r.got).toHaveLength(3);
+    await sim.clock.runFor(300_000);
+    expect(r.got).toHaveLength(3);
+    expect(new Set(r.got.map((g) => `${g.url} ${g.body}`)).size).toBe(1);
+    expect(r.got[0]?.url).toBe(V1_PATH);
+    const who = { endpointId: 1, type: "PagerDuty", alertId: 1 };
+    expect(sim.journal.byType("logzio.notification.failed").map((e) => e.data)).toEqual([
+      { ...who, attempt: 1, status: 403, error: "HTTP 403", retryInMs: 30_000 },
+      { ...who, attempt: 2, status: 500, error: "HTTP 500", retryInMs: 60_000 },
+    ]);
+    expect(sim.journal.byType("logzio.notification.sent").map((e) => e.data)).toEqual([
+      { ...who, attempt: 3, status: 200 },
+    ]);
+  });
+
+  it("sends the ?test=true sample as a v1 trigger too", async () => {
+    const r = await receiver(200);
+    cleanups.push(r.close);
+    const sim = await setup(r.url, "v1");
+    const pd = { title: "pd", serviceKey: SERVICE_KEY };
+    expect(await api(sim, "POST", "/v1/endpoints/pager-duty?test=true", pd)).toEqual({
+      status: 200,
+      body: { id: -1 },
+    });
+    expect(r.got.map((g) => g.url)).toEqual([V1_PATH]);
+    expect(JSON.parse(r.got[0]?.body ?? "{}")).toMatchObject({
+      service_key: SERVICE_KEY,
+      event_type: "trigger",
+      description: "Test notification from Logz.io",
+    });
+  });
+
+  it("speaks v2 when asked for v2 explicitly", async () => {
+    const r = await receiver(202);
+    cleanups.push(r.close);
+    const sim = await setup(r.url, "v2");
+    await api(sim, "POST", "/v1/endpoints/pager-duty?test=true", { title: "pd", serviceKey: "K" });
+    expect(r.got.map((g) => g.url)).toEqual(["/v2/enqueue"]);
+    expect(JSON.parse(r.got[0]?.body ?? "{}")).toMatchObject({ routing_key: "K" });
+  });
+});
+
+const V1_SPEC = fileURLToPath(
+  new URL("../../../../shared/specs/pagerduty/events-v1-openapiv3.json", import.meta.url),
+);
+
+describe.skipIf(!existsSync(V1_SPEC))(
+  "v1 bodies against PagerDuty's events-v1 OpenAPI schema (skipped when ../shared/specs is absent)",
+  () => {
+    it("sends only fields the createV1Event request schema declares, valid against it", async () => {
+      const spec = JSON.parse(readFileSync(V1_SPEC, "utf8"));
+      const request =
+        spec.paths["/create_event.json"].post.requestBody.content["application/json"].schema;
+      // The spec uses OpenAPI's `discriminator` and `format: url`; its $refs point into the spec.
+      const ajv = new Ajv({ strict: false, discriminator: true, allErrors: true });
+      addFormats.default(ajv);
+      ajv.addSchema(spec, "events-v1");
+      const validate = ajv.compile({
+        $ref: "events-v1#/paths/~1create_event.json/post/requestBody/content/application~1json/schema",
+      });
+      // The check has teeth: a wrong event_type and a wrong client_url fail it.
+      expect(validate({ service_key: SERVICE_KEY, event_type: "page" })).toBe(false);
+      expect(validate({ service_key: SERVICE_KEY, event_type: "trigger", client_url: "x y" })).toBe(
+        false,
+      );
+
+      const r = await receiver(200);
+      cleanups.push(r.close);
+      const sim = await setup(r.url, "v1");
+      await api(sim, "POST", "/v1/endpoints/pager-duty?test=true", {
+        title: "pd",
+        serviceKey: SERVICE_KEY,
+      });
+      await api(sim, "POST", "/v1/endpoints/pager-duty", { title: "pd", serviceKey: SERVICE_KEY });
+      await api(sim, "POST", "/v2/alerts", alertFor(1));
+      await ship(sim, [{ level: "ERROR", service: "api", message: "boom" }]);
+      await sim.clock.runFor(MINUTE);
+      expect(r.got).toHaveLength(2);
+      for (const g of r.got) {
+        const body = JSON.parse(g.body);
+        const valid = validate(body);
+        expect(validate.errors ?? []).toEqual([]);
+        expect(valid).toBe(true);
+        expect(Object.keys(body).filter((k) => !(k in request.properties))).toEqual([]);
+        // Required for a trigger by the schema's own prose.
+        expect(body.event_type).toBe("trigger");
+        expect(typeof body.description).toBe("string");
+      }
+    });
+  },
+);
