@@ -18,3 +18,17 @@ export const MAX_DECOMPRESSED_BYTES = 10 * MAX_REQUEST_BYTES;
 
 /** The log type when neither the log nor the query names one (http.md: "default: http-bulk"). */
 export const DEFAULT_TYPE = "http-bulk";
+
+/*
+ * Per-log limits applied after a line is accepted (Logz.io's "invalid logs" page, user-guide
+ * invalid_logs.md): a log over one is still indexed, retyped `logzio-invalid-log` and tagged.
+ */
+
+/** "Exceeded the maximum of 32700 characters per field" (a key or a string value). */
+export const MAX_FIELD_CHARS = 32_700;
+
+/** "Exceeded the maximum of 10 field nesting levels per log message". */
+export const MAX_JSON_DEPTH = 10;
+
+/** "Exceeded the maximum of 1000 fields per log message". */
+export const MAX_FIELDS = 1_000;

@@ -54,6 +54,34 @@ describe("Logz.io listener over http", () => {
     expect(logs[1]?.seq).toBeGreaterThan(logs[0]?.seq ?? Infinity);
   });
 
+  it("indexes logs over the per-log limits retyped logzio-invalid-log and tagged with why", async () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 10; i++) deep = { [`level${i}`]: deep };
+    const wide = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, i]));
+    let tenDeep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 9; i++) tenDeep = { [`level${i}`]: tenDeep };
+    const res = await post(
+      ndjson(
+        { message: "long", stack: "x".repeat(32_701), tags: ["mine"] },
+        { message: "deep", ...deep },
+        { message: "wide", ...wide },
+        { message: "fine", stack: "x".repeat(32_700), ...tenDeep },
+        { message: "long key", ["k".repeat(32_701)]: 1 },
+        { message: "in arrays", items: [{ big: "y".repeat(40_000) }] },
+      ),
+    );
+    expect(res.status).toBe(200);
+    const logs = await storedLogs(sim);
+    expect(logs.map((l) => [l.fields.message, l.type, l.fields.tags])).toEqual([
+      ["long", "logzio-invalid-log", ["mine", "INVALID_FIELD_VALUE_LENGTH"]],
+      ["deep", "logzio-invalid-log", ["MAX_JSON_DEPTH"]],
+      ["wide", "logzio-invalid-log", ["MAX_FIELDS_NUMBER"]],
+      ["fine", "http-bulk", undefined],
+      ["long key", "logzio-invalid-log", ["MAX_FIELD_KEY_SIZE"]],
+      ["in arrays", "logzio-invalid-log", ["INVALID_FIELD_VALUE_LENGTH"]],
+    ]);
+  });
+
   it("accepts any path and one trailing newline without counting an empty line", async () => {
     const res = await fetch(`${sim.endpoints.logzioListener.url}/bulk?token=${token}`, {
       method: "POST",
