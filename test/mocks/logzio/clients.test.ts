@@ -3,9 +3,21 @@ import { createRequire } from "node:module";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../../simulator/cli/api.js";
 import { startSimulator, storedLogs } from "./helpers.js";
+import { search } from "./searchHelpers.js";
 
 const require = createRequire(import.meta.url);
 const installed = existsSync(new URL("../../../node_modules/logzio-nodejs", import.meta.url));
+
+/** winston comes with winston-logzio (its dependency), not as a package of ours. */
+function resolvable(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const winstonInstalled = resolvable("winston-logzio") && resolvable("winston");
 
 type LogzioLogger = import("logzio-nodejs").ILogzioLogger;
 
@@ -72,6 +84,89 @@ describe.skipIf(!installed)(
       const error = await sendAndClose(logger);
       expect(String(error)).toMatch(/401/);
       expect(await storedLogs(sim)).toEqual([]);
+    });
+  },
+);
+
+describe.skipIf(!winstonInstalled)(
+  winstonInstalled
+    ? "winston-logzio 5.2.0 (winston 3) against the listener, found through /v1/search"
+    : "winston-logzio or winston is not installed",
+  () => {
+    let sim: Simulator;
+    let close: () => Promise<void>;
+    let winston: typeof import("winston");
+    let LogzioWinstonTransport: typeof import("winston-logzio");
+
+    beforeAll(async () => {
+      // The transport stamps each log with wall time; starting virtual time there keeps those
+      // stamps inside the search's default window (today and yesterday on the simulator clock).
+      ({ sim, close } = await startSimulator({ seed: "winston-client", start: Date.now() }));
+      winston = require("winston") as typeof import("winston");
+      LogzioWinstonTransport = require("winston-logzio") as typeof import("winston-logzio");
+    });
+    afterAll(async () => close());
+
+    it("ships levels and meta fields that search finds as fields", async () => {
+      const transport = new LogzioWinstonTransport({
+        // The transport's own level decides what it ships (winston 3 gives it precedence).
+        level: "info",
+        name: "winston_logzio",
+        token: sim.env.LOGZIO_TOKEN as string,
+        host: "127.0.0.1",
+        port: new URL(sim.endpoints.logzioListener.url).port,
+        protocol: "http",
+        type: "checkout",
+        sendIntervalMs: 600_000,
+        supressErrors: true,
+      });
+      const logger = winston.createLogger({ level: "debug", transports: [transport] });
+      let logged = 0;
+      const allLogged = new Promise<void>((resolve) =>
+        transport.on("logged", () => {
+          logged += 1;
+          if (logged === 3) resolve();
+        }),
+      );
+      logger.error("payment failed", { orderId: 42, customer: { id: "c-7" } });
+      logger.warn("slow response", { latencyMs: 1234 });
+      logger.info("order placed", { orderId: 43 });
+      logger.debug("below the transport's level: never shipped");
+      await allLogged;
+      // What a short-lived process does (the README's advice): close the logger, which sends.
+      const closed = new Promise<void>((resolve) => transport.once("close", () => resolve()));
+      logger.close();
+      await closed;
+
+      const all = await search(sim, { query: { query_string: { query: "name:winston_logzio" } } });
+      expect(all.status).toBe(200);
+      const sources = all.body.hits.hits.map(
+        (h: { _source: Record<string, unknown> }) => h._source,
+      );
+      expect(sources.map((d: Record<string, unknown>) => [d.level, d.message])).toEqual([
+        ["error", "payment failed"],
+        ["warn", "slow response"],
+        ["info", "order placed"],
+      ]);
+      expect(sources[0]).toMatchObject({
+        orderId: 42,
+        customer: { id: "c-7" },
+        type: "checkout",
+        name: "winston_logzio",
+      });
+      expect(sources[0]["@timestamp"]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+      const errors = await search(sim, {
+        query: { bool: { filter: [{ term: { level: "error" } }, { term: { orderId: 42 } }] } },
+      });
+      expect(errors.body.hits.total).toBe(1);
+      expect(errors.body.hits.hits[0]._source.message).toBe("payment failed");
+      const slow = await search(sim, {
+        query: { range: { latencyMs: { gte: 1000 } } },
+      });
+      expect(
+        slow.body.hits.hits.map((h: { _source: { message: string } }) => h._source.message),
+      ).toEqual(["slow response"]);
     });
   },
 );
