@@ -32,3 +32,17 @@ export const MAX_JSON_DEPTH = 10;
 
 /** "Exceeded the maximum of 1000 fields per log message". */
 export const MAX_FIELDS = 1_000;
+
+/*
+ * What PagerDuty's Events API accepts (reference/pagerduty.md §1): notifications are cut to fit
+ * rather than sent and refused with a 400 that no retry would cure.
+ */
+
+/** Events API v2: `payload.summary` "maximum of 1024 characters". */
+export const PD_SUMMARY_MAX_CHARS = 1024;
+
+/** Events API v2: `dedup_key` "maximum of 255 characters"; v1's `incident_key` likewise. */
+export const PD_DEDUP_KEY_MAX_CHARS = 255;
+
+/** Events API v1: a trigger's `description` is at most 1024 characters. */
+export const PD_V1_DESCRIPTION_MAX_CHARS = 1024;

@@ -1,7 +1,13 @@
-import type { Clock } from "../../../simulator/kernel/clock.js";
+import Mustache from "mustache";
+import type { Clock, TimerHandle } from "../../../simulator/kernel/clock.js";
 import type { Journal } from "../../../simulator/kernel/journal.js";
 import type { Alert, Severity } from "../alerts/model.js";
 import type { TriggeredEvent } from "../alerts/service.js";
+import {
+  PD_DEDUP_KEY_MAX_CHARS,
+  PD_SUMMARY_MAX_CHARS,
+  PD_V1_DESCRIPTION_MAX_CHARS,
+} from "../limits.js";
 import type { Doc } from "../search/fields.js";
 import type { LogzioAccount } from "../store.js";
 import {
@@ -27,13 +33,6 @@ const PD_SEVERITY: Record<Severity, "critical" | "error" | "warning" | "info"> =
   LOW: "info",
   INFO: "info",
 };
-
-/**
- * Events API v1: a trigger's `description` is at most 1024 characters (PagerDuty's v1 "Trigger
- * Events" page; reference/pagerduty.md §1.3). Longer titles are cut to fit, as Alertmanager does
- * for v1, rather than sent and refused.
- */
-export const PD_V1_DESCRIPTION_MAX_CHARS = 1024;
 
 /** Logz.io does not document which Events API it calls: v2 by default, v1 on request. */
 export type PagerDutyEventsApiVersion = "v1" | "v2";
@@ -62,6 +61,8 @@ interface Delivery {
 export class EndpointsService {
   readonly #opts: EndpointsServiceOptions;
   readonly #endpoints = new Map<number, Endpoint>();
+  /** Retries waiting on the clock; a reset cancels them with the endpoints they belong to. */
+  readonly #retries = new Set<TimerHandle>();
   #nextId = 1;
 
   constructor(opts: EndpointsServiceOptions) {
@@ -96,6 +97,8 @@ export class EndpointsService {
   }
 
   reset(): void {
+    for (const retry of this.#retries) retry.cancel();
+    this.#retries.clear();
     this.#endpoints.clear();
     this.#nextId = 1;
   }
@@ -165,7 +168,7 @@ export class EndpointsService {
       this.#journal("logzio.notification.sent", { ...who, attempt, status: outcome.status });
       return;
     }
-    const delay = RETRY_DELAYS_MS[attempt - 1];
+    const delay = isRetryable(outcome.status) ? RETRY_DELAYS_MS[attempt - 1] : undefined;
     this.#journal("logzio.notification.failed", {
       ...who,
       attempt,
@@ -174,11 +177,15 @@ export class EndpointsService {
       ...(delay === undefined ? { final: true } : { retryInMs: delay }),
     });
     if (delay === undefined) return;
-    this.#opts.clock.setTimeout(
-      () => void this.#deliver(endpoint, alertId, d, attempt + 1),
+    const retry = this.#opts.clock.setTimeout(
+      () => {
+        this.#retries.delete(retry);
+        void this.#deliver(endpoint, alertId, d, attempt + 1);
+      },
       delay,
       `logzio.notification.retry.${endpoint.id}.${alertId}`,
     );
+    this.#retries.add(retry);
   }
 
   async #attempt(
@@ -220,7 +227,11 @@ export class EndpointsService {
   ): Delivery | string {
     const base = this.#opts.pagerdutyEventsUrl();
     if (!base) return "the PagerDuty Events URL is not known yet";
-    const dedupKey = [String(event.alertId), ...Object.values(event.groupBy)].join("-");
+    const dedupKey = truncateCharacters(
+      [String(event.alertId), ...Object.values(event.groupBy)].join("-"),
+      PD_DEDUP_KEY_MAX_CHARS,
+      "",
+    );
     const details = {
       alert_id: event.alertId,
       description: alert?.request.description ?? "",
@@ -250,7 +261,7 @@ export class EndpointsService {
           event_action: "trigger",
           dedup_key: dedupKey,
           payload: {
-            summary: event.title,
+            summary: truncateCharacters(event.title, PD_SUMMARY_MAX_CHARS),
             source: "logz.io",
             severity: PD_SEVERITY[event.severity],
             timestamp: new Date(event.eventMs).toISOString(),
@@ -321,13 +332,22 @@ export class EndpointsService {
 }
 
 /**
- * `text` cut to at most `max` characters (code points, so no surrogate pair is split), ending
- * with "…" when cut.
+ * Whether a failed attempt is worth repeating: no answer at all, a rate limit (429, or 403 from
+ * Events API v1), or a server error. Any other 4xx says the event itself is wrong, and PagerDuty
+ * asks senders not to retry those.
  */
-function truncateCharacters(text: string, max: number): string {
+function isRetryable(status: number | undefined): boolean {
+  return status === undefined || status === 429 || status === 403 || status >= 500;
+}
+
+/**
+ * `text` cut to at most `max` characters (code points, so no surrogate pair is split), ending
+ * with `ellipsis` when cut.
+ */
+function truncateCharacters(text: string, max: number, ellipsis = "…"): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return `${chars.slice(0, max - 1).join("")}…`;
+  return `${chars.slice(0, max - ellipsis.length).join("")}${ellipsis}`;
 }
 
 /** The app's drill-down link to a triggered alert, in the pattern Logz.io's templates use. */
@@ -341,30 +361,16 @@ function triggeredAlertUrl(event: TriggeredEvent): string {
   return `https://app.logz.io/#/view-triggered-alert?${query}`;
 }
 
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
 /**
- * Mustache variables as Logz.io documents them: `{{x}}` HTML-escaped, `{{&x}}` and `{{{x}}}`
- * raw; unknown variables render empty. Sections are not supported.
+ * Mustache as Logz.io documents it: `{{x}}` HTML-escaped, `{{&x}}` and `{{{x}}}` raw, sections
+ * over lists (`{{#samples_jsons}}...{{/samples_jsons}}`); unknown variables render empty.
  */
-export function render(template: string, vars: Record<string, string>): string {
-  return template.replace(
-    /\{\{\{\s*([\w.]+)\s*\}\}\}|\{\{\s*(&)?\s*([\w.]+)\s*\}\}/g,
-    (_m, triple: string | undefined, amp: string | undefined, name: string | undefined) => {
-      const value = vars[triple ?? name ?? ""] ?? "";
-      return triple || amp ? value : value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-    },
-  );
+export function render(template: string, vars: Record<string, unknown>): string {
+  return Mustache.render(template, vars);
 }
 
 /** Renders every string inside a JSON template, so the body stays valid JSON whatever the values. */
-function renderDeep(value: unknown, vars: Record<string, string>): unknown {
+function renderDeep(value: unknown, vars: Record<string, unknown>): unknown {
   if (typeof value === "string") return render(value, vars);
   if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars));
   if (typeof value === "object" && value !== null) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterEach, describe, expect, it } from "vitest";
-import { PD_V1_DESCRIPTION_MAX_CHARS } from "../../../mocks/logzio/endpoints/service.js";
+import { PD_V1_DESCRIPTION_MAX_CHARS } from "../../../mocks/logzio/limits.js";
 import type { Simulator } from "../../../simulator/cli/api.js";
 import { startSimulator } from "./helpers.js";
 import { ship } from "./searchHelpers.js";
@@ -227,10 +227,60 @@ describe("notification delivery", () => {
     const body = JSON.parse(sent.body);
     expect(body).toMatchObject({
       subject: "api errors",
-      message: { severity: "MEDIUM", body: "errors &lt;b&gt;in&lt;/b&gt; the api" },
+      message: { severity: "MEDIUM", body: "errors &lt;b&gt;in&lt;&#x2F;b&gt; the api" },
       raw: "errors <b>in</b> the api",
     });
     expect(JSON.parse(body.samples)).toMatchObject({ message: "boom", service: "api" });
+  });
+
+  it("does not retry a receiver that refuses the event with a 4xx, but does retry a 429", async () => {
+    const refusing = await receiver(400);
+    const limited = await receiver(429);
+    cleanups.push(refusing.close, limited.close);
+    const sim = await setup();
+    await api(sim, "POST", "/v1/endpoints/custom", custom(`${refusing.url}/hook`));
+    await api(sim, "POST", "/v1/endpoints/custom", custom(`${limited.url}/hook`));
+    await api(sim, "POST", "/v2/alerts", alertFor(1));
+    await api(sim, "POST", "/v2/alerts", { ...alertFor(2), title: "limited" });
+    await ship(sim, [{ level: "ERROR", service: "api", message: "boom" }]);
+    await sim.clock.runFor(5 * MINUTE);
+    expect(refusing.got).toHaveLength(1);
+    expect(limited.got).toHaveLength(4);
+    const final = sim.journal
+      .byType("logzio.notification.failed")
+      .filter((e) => e.data?.endpointId === 1)
+      .map((e) => e.data);
+    expect(final).toEqual([
+      {
+        endpointId: 1,
+        type: "Custom",
+        alertId: 1,
+        attempt: 1,
+        status: 400,
+        error: "HTTP 400",
+        final: true,
+      },
+    ]);
+  });
+
+  it("renders Mustache sections and inverted sections, and leaves unknown variables empty", async () => {
+    const r = await receiver();
+    cleanups.push(r.close);
+    const sim = await setup();
+    await api(
+      sim,
+      "POST",
+      "/v1/endpoints/custom",
+      custom(`${r.url}/hook`, {
+        bodyTemplate: {
+          text: "{{#alert_title}}[{{alert_severity}}]{{/alert_title}}{{^alert_title}}none{{/alert_title}}{{nope}}|{{alert_title}}",
+        },
+      }),
+    );
+    await api(sim, "POST", "/v2/alerts", alertFor(1));
+    await ship(sim, [{ level: "ERROR", service: "api", message: "boom" }]);
+    await sim.clock.runFor(MINUTE);
+    expect(JSON.parse(r.got[0]?.body ?? "{}")).toEqual({ text: "[HIGH]|api errors" });
   });
 
   it("retries a failing receiver after 30 s, 60 s and 120 s, then journals the failure", async () => {
