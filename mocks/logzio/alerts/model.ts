@@ -13,7 +13,19 @@ const Operator = z.enum([
 ]);
 export type Operator = z.infer<typeof Operator>;
 
-const AggregationType = z.enum(["COUNT", "NONE", "SUM", "MIN", "MAX", "AVG", "UNIQUE_COUNT"]);
+/** The spec's aggregation types; the last two are not evaluated by the simulator. */
+const AggregationType = z.enum([
+  "COUNT",
+  "NONE",
+  "SUM",
+  "MIN",
+  "MAX",
+  "AVG",
+  "UNIQUE_COUNT",
+  "PERCENTAGE",
+  "PERCENTILE",
+]);
+const NOT_EMULATED_AGGREGATIONS = new Set(["PERCENTAGE", "PERCENTILE"]);
 
 const SubComponent = z.object({
   queryDefinition: z.object({
@@ -74,30 +86,42 @@ export interface Alert {
   request: AlertRequest;
 }
 
-/** Validates a create/update body; returns the first problem as Logz.io-style text. */
+/**
+ * Why a create/update body was refused: `invalid` where Logz.io refuses it too, `unsupported`
+ * where Logz.io would accept it but the simulator cannot evaluate it (said so, never run wrong).
+ */
+export type AlertRequestProblem = { kind: "invalid" | "unsupported"; message: string };
+
+/** Validates a create/update body; returns the first problem found. */
 export function parseAlertRequest(
   json: unknown,
-): { ok: true; value: AlertRequest } | { ok: false; message: string } {
+): { ok: true; value: AlertRequest } | ({ ok: false } & AlertRequestProblem) {
+  const invalid = (message: string) => ({ ok: false as const, kind: "invalid" as const, message });
+  const unsupported = (what: string) => ({
+    ok: false as const,
+    kind: "unsupported" as const,
+    message: `${what} is not supported by the Logz.io simulator`,
+  });
   const parsed = AlertRequest.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, message: `Invalid [${issue?.path.join(".") ?? ""}]: ${issue?.message}` };
+    return invalid(`Invalid [${issue?.path.join(".") ?? ""}]: ${issue?.message}`);
   }
   for (const sc of parsed.data.subComponents) {
     const agg = sc.queryDefinition.aggregation;
+    if (agg && NOT_EMULATED_AGGREGATIONS.has(agg.aggregationType)) {
+      return unsupported(`Aggregation ${agg.aggregationType}`);
+    }
     const needsField = agg && agg.aggregationType !== "COUNT" && agg.aggregationType !== "NONE";
     if (needsField && !agg.fieldToAggregateOn) {
-      return { ok: false, message: `${agg.aggregationType} needs fieldToAggregateOn` };
+      return invalid(`${agg.aggregationType} needs fieldToAggregateOn`);
     }
     if (Object.keys(sc.trigger.severityThresholdTiers).length === 0) {
-      return { ok: false, message: "trigger.severityThresholdTiers needs at least one tier" };
+      return invalid("trigger.severityThresholdTiers needs at least one tier");
     }
   }
   if (parsed.data.subComponents.length > 1) {
-    return {
-      ok: false,
-      message: "Correlated alerts (more than one subComponent) are not emulated",
-    };
+    return unsupported("A correlated alert (more than one subComponent)");
   }
   return { ok: true, value: parsed.data };
 }
@@ -108,9 +132,23 @@ export const enabledOf = (v: AlertRequest["enabled"]): boolean =>
 const iso = (ms: number) => new Date(ms).toISOString();
 const USER = "watermelon@simulator.local";
 
-/** The response shape of `tf-client-fixtures/alerts_v2/get_alert.json`. */
+/** Whether a value carries anything: absent, `{}`, `[]` and objects of empties do not. */
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object") return Object.values(value).every(isEmpty);
+  return false;
+}
+
+/**
+ * The response shape of `tf-client-fixtures/alerts_v2/*.json` and of the spec's AlertV2Response.
+ * The Go client always sends empty `output.recipients`, `filters.bool`, `correlations` and
+ * sub-component `output` objects; the fixture answering its create shows the empty ones left
+ * out and the defaults filled in (`correlationOperators: ["AND"]`, `shouldUseAllFields: true`).
+ */
 export function alertResponse(alert: Alert) {
   const r = alert.request;
+  const recipients = r.output?.recipients;
   return {
     id: alert.id,
     updatedAt: iso(alert.updatedAt),
@@ -122,21 +160,27 @@ export function alertResponse(alert: Alert) {
     description: r.description ?? "",
     tags: r.tags ?? [],
     output: {
-      ...(r.output?.recipients ? { recipients: r.output.recipients } : {}),
+      ...(isEmpty(recipients) ? {} : { recipients }),
       suppressNotificationsMinutes: r.output?.suppressNotificationsMinutes ?? 5,
       type: r.output?.type ?? "JSON",
     },
     searchTimeFrameMinutes: r.searchTimeFrameMinutes ?? 5,
-    subComponents: r.subComponents.map((sc) => ({
-      queryDefinition: {
-        ...sc.queryDefinition,
-        aggregation: sc.queryDefinition.aggregation ?? { aggregationType: "COUNT" },
-        shouldQueryOnAllAccounts: sc.queryDefinition.shouldQueryOnAllAccounts ?? true,
-      },
-      trigger: sc.trigger,
-      output: sc.output ?? { shouldUseAllFields: true },
-    })),
-    correlations: r.correlations ?? {},
+    subComponents: r.subComponents.map((sc) => {
+      const { query, filters, ...rest } = sc.queryDefinition;
+      return {
+        queryDefinition: {
+          // The spec types the query as a string: an ES query object goes back as its JSON text.
+          query: typeof query === "string" ? query : JSON.stringify(query),
+          ...(isEmpty(filters) ? {} : { filters }),
+          ...rest,
+          aggregation: sc.queryDefinition.aggregation ?? { aggregationType: "COUNT" },
+          shouldQueryOnAllAccounts: sc.queryDefinition.shouldQueryOnAllAccounts ?? true,
+        },
+        trigger: sc.trigger,
+        output: { shouldUseAllFields: true, ...sc.output },
+      };
+    }),
+    correlations: { correlationOperators: ["AND"], ...r.correlations },
     ...(r.schedule ? { schedule: r.schedule } : {}),
   };
 }
