@@ -60,6 +60,12 @@ export function createLogzioApi(options: LogzioApiOptions): ServiceModule {
         data: { account: account.accountId, ...summary },
       });
     },
+    refused(account, method, path, reason) {
+      journal.append("logzio.api.refused", {
+        source: "logzio",
+        data: { account: account.accountId, method, path, reason },
+      });
+    },
   });
   return {
     handler: toRequestListener(fetchHandler, "Logz.io API"),

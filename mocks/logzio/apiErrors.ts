@@ -6,6 +6,8 @@
 export interface ApiError {
   status: number;
   body: unknown;
+  /** Why a request was refused when the body Logz.io sends does not say; journaled, not sent. */
+  reason?: string;
 }
 
 /** 401 when `X-API-TOKEN` is absent. */
@@ -21,11 +23,12 @@ export const apiTokenNotValid = (): ApiError => ({
 });
 
 /** Any route the simulator does not serve: the body Logz.io's fixtures show for unknown endpoints. */
-export const unknownEndpoint = (): ApiError => ({
+export const unknownEndpoint = (requestId: string): ApiError => ({
   status: 404,
   body: {
     errorCode: "endpoints/UNKNOWN_ENDPOINT",
     message: "The endpoint doesn't exist",
+    requestId,
     parameters: {},
   },
 });

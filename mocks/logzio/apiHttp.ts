@@ -23,6 +23,8 @@ export interface ApiRuntime {
   store: LogzioStore;
   now(): number;
   searched(account: LogzioAccount, summary: { total: number; returned: number }): void;
+  /** A refused request whose body does not say why (Logz.io's bare "Failed to ..." texts). */
+  refused?(account: LogzioAccount, method: string, path: string, reason: string): void;
   /** Alerts v2 and triggered alerts; without it only search is served. */
   alerts?: AlertsService;
   /** Notification endpoints; without it `/v1/endpoints` is not served. */
@@ -73,7 +75,7 @@ async function handle(rt: ApiRuntime, request: Request): Promise<ApiError> {
   const isSearch = request.method === "POST" && path === "/v1/search";
   const isAlerts = rt.alerts !== undefined && ALERT_PATH.test(path);
   const isEndpoints = rt.endpoints !== undefined && ENDPOINTS_PATH.test(path);
-  if (!isSearch && !isAlerts && !isEndpoints) return unknownEndpoint();
+  if (!isSearch && !isAlerts && !isEndpoints) return unknownEndpoint(nextRequestId(rt));
   const token = request.headers.get("x-api-token");
   if (!token) return apiTokenMissing();
   const account = rt.store.accounts().find((a) => a.apiToken === token);
@@ -95,9 +97,10 @@ async function handle(rt: ApiRuntime, request: Request): Promise<ApiError> {
             nextRequestId(rt),
           )
         : rt.alerts
-          ? routeAlerts(rt.alerts, account, method, path, parsed)
+          ? routeAlerts(rt.alerts, account, method, path, parsed, url.searchParams)
           : undefined;
-    return reply ?? unknownEndpoint();
+    if (reply?.reason !== undefined) rt.refused?.(account, method, path, reply.reason);
+    return reply ?? unknownEndpoint(nextRequestId(rt));
   }
 
   let json: unknown;

@@ -27,14 +27,15 @@ const AggregationType = z.enum([
 ]);
 const NOT_EMULATED_AGGREGATIONS = new Set(["PERCENTAGE", "PERCENTILE"]);
 
-const SubComponent = z.object({
-  queryDefinition: z.object({
+// Strict objects: a misspelt field (`suppressNotificationMinutes`) is refused, never ignored.
+const SubComponent = z.strictObject({
+  queryDefinition: z.strictObject({
     // A query_string text, or an ES query object (also accepted as its JSON text).
     query: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
     filters: z.record(z.string(), z.unknown()).optional(),
     groupBy: z.array(z.string()).max(3).optional(),
     aggregation: z
-      .object({
+      .strictObject({
         aggregationType: AggregationType,
         fieldToAggregateOn: z.string().optional(),
         valueToAggregateOn: z.string().optional(),
@@ -43,14 +44,14 @@ const SubComponent = z.object({
     shouldQueryOnAllAccounts: z.boolean().optional(),
     accountIdsToQueryOn: z.array(z.number().int()).optional(),
   }),
-  trigger: z.object({
+  trigger: z.strictObject({
     operator: Operator,
     severityThresholdTiers: z.partialRecord(z.enum(SEVERITIES), z.number()),
   }),
   output: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const AlertRequest = z.object({
+export const AlertRequest = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
   tags: z.array(z.string()).max(10).optional(),
@@ -62,9 +63,9 @@ export const AlertRequest = z.object({
   // The Go client sends "true"/"false" strings.
   enabled: z.union([z.boolean(), z.enum(["true", "false"])]).optional(),
   output: z
-    .object({
+    .strictObject({
       recipients: z
-        .object({
+        .strictObject({
           emails: z.array(z.string()).optional(),
           notificationEndpointIds: z.array(z.number().int()).optional(),
         })

@@ -16,7 +16,7 @@ const invalid = (message: string): ApiError => ({ status: 400, body: { message }
  */
 function refused(action: "create" | "update", problem: AlertRequestProblem): ApiError {
   if (problem.kind === "unsupported") return invalid(problem.message);
-  return { status: 400, body: `Failed to ${action} alert` };
+  return { status: 400, body: `Failed to ${action} alert`, reason: problem.message };
 }
 
 /**

@@ -98,6 +98,23 @@ describe("alerts v2 API", () => {
   });
 });
 
+describe("alerts v2 refusals", () => {
+  it("refuses a misspelt field with Logz.io's bare text and journals which field it was", async () => {
+    const typo = alert({
+      output: { suppressNotificationMinutes: 5, type: "JSON" },
+    });
+    const res = await api("POST", "/v2/alerts", typo);
+    expect(res).toEqual({ status: 400, body: "Failed to create alert" });
+    const nested = alert({}, { groupby: ["service"] });
+    expect((await api("POST", "/v2/alerts", nested)).status).toBe(400);
+    const reasons = sim.journal.byType("logzio.api.refused").map((e) => e.data?.reason);
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toContain("suppressNotificationMinutes");
+    expect(reasons[1]).toContain("groupby");
+    expect((await api("GET", "/v2/alerts")).body).toEqual([]);
+  });
+});
+
 describe("alert engine", () => {
   it("does not tick while no alert is enabled", async () => {
     const before = sim.clock.pendingTimers();
