@@ -220,11 +220,17 @@ function journalReporter(journal: Journal, store: PagerDutyStore): EventsReporte
     correlation: Record<string, string>,
     data: Record<string, unknown>,
   ) => journal.append(type, { source: "pagerduty", correlation, data });
-  const incidentCorrelation = (incident: Incident, alert?: Alert) => ({
-    incidentNumber: String(incident.incident_number),
-    incidentId: incident.id,
-    ...traced(alert?.body.details ?? firstAlertDetails(store, incident)),
-  });
+  // The trace id an alert opened with stays its own, whatever later triggers carry.
+  const openedWith = (alert: Alert | undefined) =>
+    alert ? store.logEntry(alert.first_trigger_log_entry.id)?.channel.details : undefined;
+  const incidentCorrelation = (incident: Incident, alert?: Alert) => {
+    const first = incident.alerts[0] ? store.alert(incident.alerts[0].id) : undefined;
+    return {
+      incidentNumber: String(incident.incident_number),
+      incidentId: incident.id,
+      ...traced(openedWith(alert ?? first)),
+    };
+  };
   const incidentData = (incident: Incident) => ({
     id: incident.id,
     incident_number: incident.incident_number,
@@ -267,7 +273,8 @@ function journalReporter(journal: Journal, store: PagerDutyStore): EventsReporte
       }
       for (const effect of outcome.effects) {
         const alert = "alert" in effect ? effect.alert : undefined;
-        const c = { ...correlation, ...incidentCorrelation(effect.incident, alert) };
+        // The event's own trace id, when it brings one, wins over the alert's.
+        const c = { ...incidentCorrelation(effect.incident, alert), ...correlation };
         switch (effect.kind) {
           case "alert.triggered":
             append("pagerduty.alert.triggered", c, {
@@ -343,11 +350,6 @@ function journalReporter(journal: Journal, store: PagerDutyStore): EventsReporte
       );
     },
   };
-}
-
-function firstAlertDetails(store: PagerDutyStore, incident: Incident): unknown {
-  const first = incident.alerts[0];
-  return first ? store.alert(first.id)?.body.details : undefined;
 }
 
 const TRACE_KEY = /^trace[_.-]?id$/i;

@@ -256,6 +256,7 @@ export class PagerDutyStore {
   #changeEvents: ChangeEvent[] = [];
   readonly #incidentsById = new Map<string, Incident>();
   readonly #alertsById = new Map<string, Alert>();
+  readonly #logEntriesById = new Map<string, LogEntry>();
   /** `${integration id} ${alert_key}` -> the open (triggered) alert. */
   readonly #openAlerts = new Map<string, Alert>();
   #lastIncidentNumber = 0;
@@ -329,6 +330,10 @@ export class PagerDutyStore {
     return this.#logEntries;
   }
 
+  logEntry(id: string): LogEntry | undefined {
+    return this.#logEntriesById.get(id);
+  }
+
   changeEvents(): readonly ChangeEvent[] {
     return this.#changeEvents;
   }
@@ -363,6 +368,7 @@ export class PagerDutyStore {
 
   addLogEntry(entry: LogEntry): void {
     this.#logEntries.push(entry);
+    this.#logEntriesById.set(entry.id, entry);
   }
 
   /** Resolves an alert; the caller decides what happens to its incident. */
@@ -437,6 +443,7 @@ export class PagerDutyStore {
     this.#changeEvents = [];
     this.#incidentsById.clear();
     this.#alertsById.clear();
+    this.#logEntriesById.clear();
     this.#openAlerts.clear();
     this.#lastIncidentNumber = 0;
   }
@@ -480,6 +487,7 @@ export class PagerDutyStore {
       }
     }
     this.#logEntries = copy.log_entries;
+    for (const entry of copy.log_entries) this.#logEntriesById.set(entry.id, entry);
     this.#changeEvents = copy.change_events;
     this.#lastIncidentNumber = copy.last_incident_number;
   }
