@@ -5,6 +5,12 @@ import {
   defaultLogzioAccount,
   type LogzioAccount,
 } from "../../mocks/logzio/index.js";
+import {
+  createPagerDuty,
+  defaultPagerDutyService,
+  type PagerDutyServiceConfig,
+  ROUTING_KEY_LENGTH,
+} from "../../mocks/pagerduty/index.js";
 import { type AwsEmulatorOptions, createAwsEmulator } from "../aws/index.js";
 import type { ServiceModule } from "../host/admin.js";
 import { loadOrCreateCa } from "../host/ca.js";
@@ -55,6 +61,75 @@ function isClock(value: unknown): value is Clock {
 
 const port = z.number().int().min(0).max(65535);
 const portNames = Object.keys(DEFAULT_PORTS) as [PortName, ...PortName[]];
+
+const pagerdutyService = z
+  .object({
+    name: z.string().min(1),
+    description: z.string(),
+    /** A disabled service drops every event. */
+    disabled: z.boolean(),
+    /** Stands in for a maintenance window: triggers are dropped. */
+    maintenance: z.boolean(),
+    /** The incident urgency rule (default "severity_based"). */
+    urgency: z.enum(["high", "low", "severity_based"]),
+    alertGrouping: z.discriminatedUnion("type", [
+      /** Alerts within `timeoutMinutes` of an incident's first alert join it (0: until resolved). */
+      z
+        .object({ type: z.literal("time"), timeoutMinutes: z.number().int().min(0).max(1440) })
+        .strict(),
+      /** PagerDuty's content-based grouping: same values in `fields`, within the window. */
+      z
+        .object({
+          type: z.literal("content_based"),
+          aggregate: z.enum(["all", "any"]),
+          fields: z.array(z.string().min(1)).min(1),
+          timeWindowSeconds: z.number().int().min(300).max(86_400),
+        })
+        .strict(),
+    ]),
+    autoResolveTimeout: z.number().int().positive().nullable(),
+    acknowledgementTimeout: z.number().int().positive().nullable(),
+    integrations: z
+      .array(
+        z
+          .object({
+            key: z
+              .string()
+              .regex(
+                new RegExp(`^[A-Za-z0-9]{${ROUTING_KEY_LENGTH}}$`),
+                `expected an integration key of ${ROUTING_KEY_LENGTH} letters and digits`,
+              ),
+            api: z.enum(["v2", "v1"]),
+            name: z.string().min(1),
+          })
+          .partial({ api: true, name: true })
+          .strict(),
+      )
+      .min(1),
+  })
+  .partial()
+  .required({ name: true, integrations: true })
+  .strict();
+
+function uniqueIntegrationKeys(
+  services: { integrations: { key: string }[] }[],
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Map<string, string>();
+  services.forEach((service, s) => {
+    service.integrations.forEach((integration, i) => {
+      const first = seen.get(integration.key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [s, "integrations", i, "key"],
+          message: `the same integration key is already used at services.${first}`,
+          input: integration.key,
+        });
+      } else seen.set(integration.key, `${s}.integrations.${i}`);
+    });
+  });
+}
 
 const optionsSchema = z
   .object({
@@ -114,6 +189,27 @@ const optionsSchema = z
       })
       .partial()
       .strict(),
+    /** PagerDuty's account: services and their integration keys, the Events API's limits. */
+    pagerduty: z
+      .object({
+        /** html_urls point at https://<subdomain>.pagerduty.com (default "watermelon"). */
+        subdomain: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, "expected a host label: lower-case letters, digits, -"),
+        /** Default: one service "watermelon" with one Events API v2 key from the seed. */
+        services: z.array(pagerdutyService).min(1).superRefine(uniqueIntegrationKeys),
+        /** Events per routing key per window, on the simulator clock; false turns it off. */
+        rateLimit: z.union([
+          z.literal(false),
+          z
+            .object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() })
+            .strict(),
+        ]),
+        /** A well-formed key of no integration: "reject" (default, 400 as PagerDuty) or "accept". */
+        unknownRoutingKeys: z.enum(["reject", "accept"]),
+      })
+      .partial()
+      .strict(),
     /** Service implementations by role, replacing the built-in ones. */
     services: z.partialRecord(
       z.enum(["aws", "logzioListener", "logzioApi", "pagerdutyEvents", "pagerdutyApi"]),
@@ -151,6 +247,12 @@ export class SimulatorOptionsError extends Error {
     );
     this.name = "SimulatorOptionsError";
   }
+}
+
+/** The key clients are told to use: the first Events API v2 integration's, else the first one's. */
+function defaultRoutingKey(services: PagerDutyServiceConfig[]): string | undefined {
+  const all = services.flatMap((s) => s.integrations);
+  return (all.find((i) => (i.api ?? "v2") === "v2") ?? all[0])?.key;
 }
 
 function parseStart(start: number | string | undefined): number {
@@ -207,6 +309,22 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       options.logzio?.pagerdutyEventsUrl ?? (() => host?.endpoints.pagerdutyEvents?.url),
     pagerdutyEventsApiVersion: options.logzio?.pagerdutyEventsApiVersion,
   });
+  const pagerdutyServices: PagerDutyServiceConfig[] = options.pagerduty?.services ?? [
+    defaultPagerDutyService(rng),
+  ];
+  const pagerduty = createPagerDuty({
+    clock,
+    journal,
+    rng,
+    services: pagerdutyServices,
+    ...(options.pagerduty?.subdomain ? { subdomain: options.pagerduty.subdomain } : {}),
+    ...(options.pagerduty?.rateLimit === undefined
+      ? {}
+      : { rateLimit: options.pagerduty.rateLimit }),
+    ...(options.pagerduty?.unknownRoutingKeys
+      ? { unknownRoutingKeys: options.pagerduty.unknownRoutingKeys }
+      : {}),
+  });
   const modules: Partial<Record<ServiceRole, ServiceModule>> = {
     aws: localstack
       ? { external: { url: options.aws?.endpoint ?? LOCALSTACK_DEFAULT_ENDPOINT } }
@@ -219,6 +337,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
         }),
     logzioListener: logzio.listener,
     logzioApi: logzio.api,
+    pagerdutyEvents: pagerduty.events,
     ...(options.services as Partial<Record<ServiceRole, ServiceModule>> | undefined),
   };
   let host: ServiceHost | undefined;
@@ -245,7 +364,9 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       modules,
       version: packageVersion(),
     });
-    env = clientEnv(host.endpoints, ca.certPath, logzioAccounts[0]);
+    env = clientEnv(host.endpoints, ca.certPath, logzioAccounts[0], {
+      routingKey: defaultRoutingKey(pagerdutyServices),
+    });
     journal.append("simulator.started", {
       source: "host",
       data: {

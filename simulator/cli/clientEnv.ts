@@ -11,6 +11,7 @@ export function clientEnv(
   endpoints: Endpoints,
   caPath: string,
   logzio?: { shippingToken: string; apiToken: string },
+  pagerduty?: { routingKey: string | undefined },
 ): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoints.aws.url,
@@ -25,6 +26,8 @@ export function clientEnv(
     ...(logzio ? { LOGZIO_TOKEN: logzio.shippingToken, LOGZIO_API_TOKEN: logzio.apiToken } : {}),
     PAGERDUTY_EVENTS_URL: endpoints.pagerdutyEvents.url,
     PAGERDUTY_API_URL: endpoints.pagerdutyApi.url,
+    // The default service's Events API v2 integration key: `routing_key` in events.
+    ...(pagerduty?.routingKey ? { PAGERDUTY_ROUTING_KEY: pagerduty.routingKey } : {}),
     HTTPS_PROXY: endpoints.proxy.url,
     HTTP_PROXY: endpoints.proxy.url,
     // curl reads only the lower-case http_proxy; set both spellings of each.

@@ -299,13 +299,16 @@ describe("createSimulator services", () => {
     expect(wrongMethod.headers.get("allow")).toBe("POST");
     await wrongMethod.body?.cancel();
     expect(reset).toHaveBeenCalledTimes(1);
+  });
 
-    // A role without a module answers only the admin endpoints.
-    const other = await fetch(`${sim.endpoints.pagerdutyEvents.url}/v2/enqueue`);
+  it("answers only the admin endpoints for a role without a module", async () => {
+    const sim = start();
+    await sim.ready;
+    const other = await fetch(`${sim.endpoints.pagerdutyApi.url}/incidents`);
     expect(other.status).toBe(404);
-    expect(await other.json()).toMatchObject({ service: "pagerdutyEvents" });
-    const otherState = await fetch(`${sim.endpoints.pagerdutyEvents.url}/_watermelon/state`);
-    expect(await otherState.json()).toEqual({ service: "pagerdutyEvents", state: {} });
+    expect(await other.json()).toMatchObject({ service: "pagerdutyApi" });
+    const otherState = await fetch(`${sim.endpoints.pagerdutyApi.url}/_watermelon/state`);
+    expect(await otherState.json()).toEqual({ service: "pagerdutyApi", state: {} });
   });
 
   it("rejects a service module for an unknown role", () => {
