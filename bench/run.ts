@@ -1,14 +1,15 @@
 // Runs every benchmark and prints one markdown table per benchmark on stdout (progress goes to
 // stderr). Writes no files. `npm run bench -- --runs 9 --only clock` narrows or deepens a run;
-// `--only logs` runs the CloudWatch Logs benchmark alone.
+// `--only logs` runs the CloudWatch Logs benchmark alone, `--only logzio` the Logz.io one.
 
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { runAwsLogsBenchmark } from "./awsLogs.js";
 import { runClockBenchmark } from "./clock.js";
+import { runLogzioBenchmark } from "./logzio.js";
 import { runStartupBenchmark } from "./startup.js";
 
-const BENCHMARKS = ["startup", "clock", "logs"] as const;
+const BENCHMARKS = ["startup", "clock", "logs", "logzio"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -20,6 +21,11 @@ const { values } = parseArgs({
     "logs-batch-size": { type: "string", default: "1000" },
     "logs-filter-events": { type: "string", default: "1000000" },
     "logs-moto-filter-events": { type: "string", default: "20000" },
+    "logzio-batches": { type: "string", default: "100" },
+    "logzio-batch-size": { type: "string", default: "1000" },
+    "logzio-search-logs": { type: "string", default: "1000000" },
+    "logzio-searches": { type: "string", default: "5" },
+    "logzio-alerts": { type: "string", default: "100" },
     only: { type: "string", multiple: true },
     quiet: { type: "boolean", default: false },
   },
@@ -44,6 +50,13 @@ const logsMotoFilterEvents = positiveInt(
   "logs-moto-filter-events",
   values["logs-moto-filter-events"],
 );
+const logzioBatches = positiveInt("logzio-batches", values["logzio-batches"]);
+const logzioBatchSize = positiveInt("logzio-batch-size", values["logzio-batch-size"]);
+// A line averages about 250 bytes: 30,000 of them stay well under the listener's 10 MB body limit.
+if (logzioBatchSize > 30_000) throw new Error("--logzio-batch-size must be at most 30000");
+const logzioSearchLogs = positiveInt("logzio-search-logs", values["logzio-search-logs"]);
+const logzioSearches = positiveInt("logzio-searches", values["logzio-searches"]);
+const logzioAlerts = positiveInt("logzio-alerts", values["logzio-alerts"]);
 const only = (values.only ?? [...BENCHMARKS]) as string[];
 for (const name of only) {
   if (!(BENCHMARKS as readonly string[]).includes(name)) {
@@ -73,6 +86,16 @@ const runners: Record<BenchmarkName, () => Promise<string>> = {
       batchSize: logsBatchSize,
       filterEvents: logsFilterEvents,
       motoFilterEvents: logsMotoFilterEvents,
+      log,
+    }),
+  logzio: () =>
+    runLogzioBenchmark({
+      runs,
+      batches: logzioBatches,
+      batchSize: logzioBatchSize,
+      searchLogs: logzioSearchLogs,
+      searches: logzioSearches,
+      alertRules: logzioAlerts,
       log,
     }),
 };
