@@ -49,6 +49,7 @@ export type JournalListener = (event: JournalEvent) => void;
 
 const TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 const DEFAULT_SOURCE = "simulator";
+const MAX_CACHED_TYPES = 1024;
 
 /**
  * Thrown by `append` when listeners threw. The event was recorded and written to every sink before
@@ -89,7 +90,13 @@ export class Journal {
   readonly #clock: { now(): number };
   readonly #events: JournalEvent[] = [];
   readonly #timesMs: number[] = [];
-  readonly #byCorrelation = new Map<string, JournalEvent[]>();
+  /** One event, or the list of them once an id has several: most ids (a log's trace) have one. */
+  readonly #byCorrelation = new Map<string, JournalEvent | JournalEvent[]>();
+  /** Types already checked against TYPE_PATTERN: a run uses a few dozen, over and over. */
+  readonly #validTypes = new Set<string>();
+  /** The last clock reading and its ISO form: events of one instant share the string. */
+  #lastMs = Number.NaN;
+  #lastTime = "";
   readonly #sinks: JournalSink[] = [];
   readonly #listeners = new Set<JournalListener>();
   readonly #pending: JournalEvent[] = [];
@@ -104,11 +111,14 @@ export class Journal {
 
   append(type: string, entry: JournalEntry = {}): JournalEvent {
     this.#assertWritable();
-    if (typeof type !== "string" || !TYPE_PATTERN.test(type)) {
-      throw new Error(
-        `journal event type ${JSON.stringify(type)} is invalid: expected dotted lowercase ` +
-          `like "pagerduty.incident.triggered" (${TYPE_PATTERN})`,
-      );
+    if (!this.#validTypes.has(type)) {
+      if (typeof type !== "string" || !TYPE_PATTERN.test(type)) {
+        throw new Error(
+          `journal event type ${JSON.stringify(type)} is invalid: expected dotted lowercase ` +
+            `like "pagerduty.incident.triggered" (${TYPE_PATTERN})`,
+        );
+      }
+      if (this.#validTypes.size < MAX_CACHED_TYPES) this.#validTypes.add(type);
     }
     const source = entry.source ?? DEFAULT_SOURCE;
     if (typeof source !== "string" || source.length === 0) {
@@ -121,9 +131,13 @@ export class Journal {
       throw new Error(`journal event "${type}": clock.now() returned ${nowMs}`);
     }
 
+    if (nowMs !== this.#lastMs) {
+      this.#lastTime = new Date(nowMs).toISOString();
+      this.#lastMs = nowMs;
+    }
     const event: JournalEvent = Object.freeze({
       seq: this.#events.length + 1,
-      time: new Date(nowMs).toISOString(),
+      time: this.#lastTime,
       type,
       source,
       correlation,
@@ -143,17 +157,28 @@ export class Journal {
 
     this.#events.push(event);
     this.#timesMs.push(nowMs);
-    for (const id of new Set(Object.values(correlation))) {
-      let list = this.#byCorrelation.get(id);
-      if (list === undefined) {
-        list = [];
-        this.#byCorrelation.set(id, list);
-      }
-      list.push(event);
+    const ids = Object.values(correlation);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      // An id named twice in one event indexes it once.
+      if (ids.indexOf(id) === i) this.#index(id, event);
     }
 
-    this.#dispatch(event);
+    // With no listener and no delivery under way there is nobody to deliver to.
+    if (this.#listeners.size > 0 || this.#dispatching) this.#dispatch(event);
     return event;
+  }
+
+  #index(id: string, event: JournalEvent): void {
+    const found = this.#byCorrelation.get(id);
+    if (found === undefined) this.#byCorrelation.set(id, event);
+    else if (Array.isArray(found)) found.push(event);
+    else this.#byCorrelation.set(id, [found, event]);
+  }
+
+  #correlated(id: string): readonly JournalEvent[] {
+    const found = this.#byCorrelation.get(id);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found as JournalEvent];
   }
 
   /** A snapshot of every event, in seq order. */
@@ -167,7 +192,7 @@ export class Journal {
   }
 
   byCorrelation(id: string): JournalEvent[] {
-    return (this.#byCorrelation.get(id) ?? []).slice();
+    return this.#correlated(id).slice();
   }
 
   inRange(fromMs: number, toMs: number): JournalEvent[] {
@@ -176,8 +201,7 @@ export class Journal {
 
   query(q: JournalQuery): JournalEvent[] {
     const matchesType = q.type === undefined ? undefined : typeMatcher(q.type);
-    const candidates =
-      q.correlation === undefined ? this.#events : (this.#byCorrelation.get(q.correlation) ?? []);
+    const candidates = q.correlation === undefined ? this.#events : this.#correlated(q.correlation);
     const { from, to } = q;
     return candidates.filter((e) => {
       if (matchesType !== undefined && !matchesType(e.type)) return false;
@@ -393,6 +417,28 @@ function childPath(path: string, key: string): string {
 }
 
 function cloneCorrelation(type: string, correlation: unknown): Record<string, string> {
+  if (isPlainObject(correlation)) {
+    const copy = cloneFlatStrings(correlation);
+    if (copy !== undefined) return Object.freeze(copy);
+  }
+  return cloneCorrelationChecked(type, correlation);
+}
+
+/**
+ * The usual correlation, a few string values, copied in one step; undefined for anything else
+ * (an odd key, a value that is not a string, symbol keys), which the checked copy then handles.
+ */
+function cloneFlatStrings(source: Record<string, unknown>): Record<string, string> | undefined {
+  // Spread defines own properties, as `defineOwn` does, keeping the source's layout.
+  const out: Record<string, unknown> = { ...source };
+  for (const key of Object.keys(out)) {
+    if (typeof out[key] !== "string" || key === "__proto__") return undefined;
+  }
+  if (Object.getOwnPropertySymbols(source).length > 0) return undefined;
+  return out as Record<string, string>;
+}
+
+function cloneCorrelationChecked(type: string, correlation: unknown): Record<string, string> {
   if (!isPlainObject(correlation)) {
     throw new Error(
       `journal event "${type}": correlation must be a plain object, got ${describeValue(correlation)}`,
@@ -422,7 +468,69 @@ function clonePlainObject(type: string, value: unknown, path: string): Record<st
   if (!isPlainObject(value)) {
     throw invalidData(type, path, value);
   }
+  const quick = cloneQuick(value, 0);
+  if (quick !== UNSURE) return quick as Record<string, unknown>;
   return clonePlain(type, value, path, new Set()) as Record<string, unknown>;
+}
+
+/** What `cloneQuick` returns when only the checked copy can tell (or name the problem). */
+const UNSURE: unique symbol = Symbol("unsure");
+/** Deeper than this, `cloneQuick` leaves cycles to the checked copy. */
+const QUICK_DEPTH = 32;
+
+/**
+ * The same copy as `clonePlain` for data without anything to report or drop: the usual case,
+ * done without building the path of every value. It gives up (UNSURE) at the first value that
+ * `clonePlain` would refuse, drop or treat apart (undefined, `__proto__`, symbol keys, objects
+ * other than plain ones and arrays, non-finite numbers, deep nesting), and `clonePlain` redoes
+ * the whole copy with its checks and messages.
+ */
+function cloneQuick(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) return UNSURE;
+      return value === 0 ? 0 : value;
+    case "object": {
+      if (value === null) return null;
+      if (depth >= QUICK_DEPTH) return UNSURE;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return UNSURE;
+        const out: unknown[] = [];
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === undefined) return UNSURE;
+          const copy = cloneQuick(item, depth + 1);
+          if (copy === UNSURE) return UNSURE;
+          out.push(copy);
+        }
+        return Object.freeze(out);
+      }
+      if (!isPlainObject(value)) return UNSURE;
+      // Spread defines own properties, as `defineOwn` does, keeping the source's layout.
+      const out: Record<string, unknown> = { ...value };
+      for (const key of Object.keys(out)) {
+        const item = out[key];
+        if (key === "__proto__") return UNSURE;
+        if (typeof item === "object" && item !== null) {
+          const copy = cloneQuick(item, depth + 1);
+          if (copy === UNSURE) return UNSURE;
+          out[key] = copy;
+        } else if (typeof item === "number") {
+          if (!Number.isFinite(item)) return UNSURE;
+          if (item === 0) out[key] = 0;
+        } else if (typeof item !== "string" && typeof item !== "boolean") {
+          return UNSURE;
+        }
+      }
+      if (Object.getOwnPropertySymbols(value).length > 0) return UNSURE;
+      return Object.freeze(out);
+    }
+    default:
+      return UNSURE;
+  }
 }
 
 function clonePlain(type: string, value: unknown, path: string, ancestors: Set<object>): unknown {

@@ -201,6 +201,57 @@ describe("Journal.append", () => {
     expect(serializeEvent(event)).toContain('"data":{"__proto__":{"polluted":true}}');
   });
 
+  it("copies deeply nested data, drops symbol keys and keeps key order, frozen all the way", () => {
+    const journal = new Journal({ clock: manualClock() });
+    let deep: Record<string, unknown> = { leaf: [1, "two", false, null] };
+    for (let i = 0; i < 40; i++) deep = { [`level${i}`]: deep, n: i };
+    const tagged = { b: 1, a: 2, [Symbol("hidden")]: 3, 10: "ten" };
+    const event = journal.append("a.b", { data: { deep, tagged } });
+    expect(event.data.deep).toEqual(deep);
+    expect(event.data.deep).not.toBe(deep);
+    expect(Object.keys(event.data.tagged as object)).toEqual(["10", "b", "a"]);
+    expect(Object.getOwnPropertySymbols(event.data.tagged)).toEqual([]);
+    let node = event.data.deep as Record<string, unknown>;
+    for (let i = 39; i >= 0; i--) {
+      expect(Object.isFrozen(node)).toBe(true);
+      node = node[`level${i}`] as Record<string, unknown>;
+    }
+    expect(Object.isFrozen(node.leaf)).toBe(true);
+    expect(JSON.parse(serializeEvent(event))).toEqual(event);
+  });
+
+  it("checks correlation the same way whatever its shape, and indexes a repeated id once", () => {
+    const journal = new Journal({ clock: manualClock() });
+    const proto = JSON.parse('{"__proto__":"p-1","traceId":"t-1"}') as Record<string, string>;
+    const first = journal.append("a.b", { correlation: proto });
+    expect(Object.getPrototypeOf(first.correlation)).toBe(Object.prototype);
+    expect(Object.keys(first.correlation)).toEqual(["__proto__", "traceId"]);
+    const twice = journal.append("a.b", { correlation: { traceId: "t-1", parent: "t-1" } });
+    journal.append("a.b", { correlation: { traceId: "t-2" } });
+    expect(seqs(journal.byCorrelation("t-1"))).toEqual([1, 2]);
+    expect(seqs(journal.byCorrelation("t-2"))).toEqual([3]);
+    expect(seqs(journal.query({ correlation: "p-1" }))).toEqual([1]);
+    expect(Object.isFrozen(twice.correlation)).toBe(true);
+    expect(() =>
+      journal.append("a.b", { correlation: { traceId: "t", [Symbol("s")]: "x" } }),
+    ).not.toThrow();
+    expect(Object.getOwnPropertySymbols(journal.all()[3]?.correlation)).toEqual([]);
+  });
+
+  it("stamps events of one instant with equal times and a later one with its own", () => {
+    const clock = manualClock();
+    const journal = new Journal({ clock });
+    const a = journal.append("a.b");
+    const b = journal.append("a.b");
+    clock.advance(1);
+    const c = journal.append("a.b");
+    expect([a.time, b.time, c.time]).toEqual([
+      "2026-01-05T09:00:00.000Z",
+      "2026-01-05T09:00:00.000Z",
+      "2026-01-05T09:00:00.001Z",
+    ]);
+  });
+
   it("refuses appends after close", () => {
     const journal = new Journal({ clock: manualClock() });
     journal.append("a.b");
@@ -300,6 +351,15 @@ describe("Journal listeners", () => {
     // The journal keeps working.
     expect(() => journal.append("a.c")).toThrow(JournalListenerError);
     expect(seqs(journal.all())).toEqual([1, 2]);
+  });
+
+  it("delivers to a listener subscribed after events were appended without any", () => {
+    const journal = new Journal({ clock: manualClock() });
+    journal.append("a.b");
+    const seen: number[] = [];
+    journal.subscribe((e) => seen.push(e.seq));
+    journal.append("a.c");
+    expect(seen).toEqual([2]);
   });
 
   it("delivers events in seq order even when a listener appends", () => {
