@@ -58,18 +58,10 @@ export function createLogzioListener(options: LogzioListenerOptions): LogzioList
   const store = options.store ?? newStore(options);
 
   const indexed = (account: LogzioAccount, log: IndexedLog) => {
-    const message = log.fields.message;
     journal.append("logzio.indexed", {
       source: "logzio",
       correlation: correlationOf(log.fields),
-      data: {
-        account: account.accountId,
-        type: log.type,
-        "@timestamp": log["@timestamp"],
-        seq: log.seq,
-        // The message when there is one keeps the journal readable; otherwise the whole log.
-        ...(typeof message === "string" ? { message } : { fields: log.fields }),
-      },
+      data: indexedData(account, log),
     });
   };
 
@@ -115,15 +107,52 @@ export function createLogzio(options: LogzioOptions): Logzio {
   return { store, listener, api };
 }
 
+/** How much of a log's text its `logzio.indexed` entry keeps. */
+export const JOURNALED_TEXT_CHARS = 200;
+
+/**
+ * A `logzio.indexed` entry's data: where the log went and a short text to read it by, not the
+ * document (the store keeps that): its `message`, or the `msg` that many loggers write instead,
+ * cut to JOURNALED_TEXT_CHARS characters.
+ */
+function indexedData(account: LogzioAccount, log: IndexedLog): Record<string, unknown> {
+  const text = textOf(log.fields);
+  return text === undefined
+    ? { account: account.accountId, type: log.type, "@timestamp": log["@timestamp"], seq: log.seq }
+    : {
+        account: account.accountId,
+        type: log.type,
+        "@timestamp": log["@timestamp"],
+        seq: log.seq,
+        message: text,
+      };
+}
+
+function textOf(fields: Record<string, unknown>): string | undefined {
+  const text = typeof fields.message === "string" ? fields.message : fields.msg;
+  if (typeof text !== "string") return undefined;
+  if (text.length <= JOURNALED_TEXT_CHARS) return text;
+  let end = JOURNALED_TEXT_CHARS - 1;
+  // Never half of a surrogate pair.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
 /** The ids that tie a log to the hops before it (the app's trace, the Lambda request, the event). */
 function correlationOf(fields: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  const put = (key: string, value: unknown) => {
-    if (typeof value === "string" && value.length > 0) out[key] = value;
-    else if (typeof value === "number" && Number.isFinite(value)) out[key] = String(value);
-  };
-  put("traceId", fields.traceId ?? fields.trace_id);
-  put("awsRequestId", fields.awsRequestId);
-  put("eventId", fields.eventId);
+  const traceId = idOf(fields.traceId ?? fields.trace_id);
+  if (traceId !== undefined) out.traceId = traceId;
+  const awsRequestId = idOf(fields.awsRequestId);
+  if (awsRequestId !== undefined) out.awsRequestId = awsRequestId;
+  const eventId = idOf(fields.eventId);
+  if (eventId !== undefined) out.eventId = eventId;
   return out;
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === "string" && value.length > 0) return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
 }

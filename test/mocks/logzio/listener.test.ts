@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { defaultLogzioAccount } from "../../../mocks/logzio/index.js";
+import { defaultLogzioAccount, JOURNALED_TEXT_CHARS } from "../../../mocks/logzio/index.js";
 import { createRng, type Simulator } from "../../../simulator/cli/api.js";
 import { DEFAULT_START } from "../../../simulator/kernel/clock.js";
 import { postHttps, postThroughProxy, startSimulator, storedLogs } from "./helpers.js";
@@ -208,10 +208,12 @@ describe("Logz.io listener over http", () => {
         { message: "with trace", traceId: "trace-abc", awsRequestId: "req-1", eventId: "ev-1" },
         { message: "snake trace", trace_id: "trace-def", type: "app" },
         { level: "error", code: 7 },
+        { msg: "pino-style text", level: "info" },
+        { message: "x".repeat(5_000) },
       ),
     );
     const events = sim.journal.byType("logzio.indexed").slice(before);
-    expect(events).toHaveLength(3);
+    expect(events).toHaveLength(5);
     const account = defaultLogzioAccount(createRng("listener-test")).accountId;
     expect(events[0]).toMatchObject({
       source: "logzio",
@@ -220,7 +222,19 @@ describe("Logz.io listener over http", () => {
     });
     expect(events[1]?.correlation).toEqual({ traceId: "trace-def" });
     expect(events[1]?.data.type).toBe("app");
-    expect(events[2]?.data.fields).toMatchObject({ level: "error", code: 7 });
+    // The entry says where the log went and how to read it, not the whole document again.
+    expect(Object.keys(events[2]?.data ?? {}).sort()).toEqual([
+      "@timestamp",
+      "account",
+      "seq",
+      "type",
+    ]);
+    expect(events[3]?.data.message).toBe("pino-style text");
+    const long = events[4]?.data.message as string;
+    expect(long).toHaveLength(JOURNALED_TEXT_CHARS);
+    expect(long.endsWith("…")).toBe(true);
+    const seqs = events.map((e) => e.data.seq as number);
+    expect(seqs).toEqual([seqs[0], ...[1, 2, 3, 4].map((i) => (seqs[0] as number) + i)]);
     expect(sim.journal.byCorrelation("trace-abc").map((e) => e.type)).toContain("logzio.indexed");
   });
 
