@@ -46,13 +46,15 @@ export function ingestLogs(input: IngestInput): IngestResult {
     emptyLogLines: 0,
   };
   for (const raw of lines) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.trim() === "") {
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    // A line starting with `{` is not blank; only the others need trimming to tell.
+    if (line.charCodeAt(0) !== 123 && line.trim() === "") {
       outcomes.push("empty");
       counts.emptyLogLines++;
       continue;
     }
-    if (Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES) {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: shorter lines cannot be over the limit.
+    if (line.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES) {
       outcomes.push("oversized");
       counts.oversizedLines++;
       continue;
@@ -112,6 +114,7 @@ function toIndexedLog(
   }
   const sent = fields["@timestamp"];
   let timestampMs = input.nowMs;
+  let iso: string | undefined;
   if (sent === undefined || sent === null) {
     // Logz.io stamps a log without `@timestamp` with its receipt time.
     fields["@timestamp"] = new Date(input.nowMs).toISOString();
@@ -125,7 +128,10 @@ function toIndexedLog(
       fields["@timestamp"] = new Date(input.nowMs).toISOString();
     } else {
       timestampMs = ms;
-      // Elasticsearch keeps `_source` as sent; the parsed instant is `timestampMs`.
+      // Elasticsearch keeps `_source` as sent; the parsed instant is `timestampMs`. A log sent
+      // in the indexed form shares its string.
+      iso = new Date(ms).toISOString();
+      if (iso === sent) iso = sent;
     }
   }
   fields.type = type;
@@ -133,7 +139,7 @@ function toIndexedLog(
     seq: input.nextSeq(),
     accountId: input.accountId,
     type,
-    "@timestamp": new Date(timestampMs).toISOString(),
+    "@timestamp": iso ?? new Date(timestampMs).toISOString(),
     timestampMs,
     receivedAtMs: input.nowMs,
     fields,
@@ -143,6 +149,9 @@ function toIndexedLog(
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`: the string ISO_DATE's branch below would rebuild unchanged. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 // `strict_date_optional_time`: a date, optionally a time, optionally a zone (UTC when absent).
 const ISO_DATE =
@@ -157,6 +166,11 @@ export function parseTimestamp(value: unknown): number | undefined {
     return Number.isFinite(value) && Number.isInteger(value) ? checked(value) : undefined;
   }
   if (typeof value !== "string") return undefined;
+  // The form shippers send most (`toISOString()`'s) is already what Date.parse is given below.
+  if (value.length === 24 && CANONICAL_ISO.test(value)) {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? undefined : checked(parsed);
+  }
   if (/^\d{1,15}$/.test(value)) return checked(Number(value));
   const m = ISO_DATE.exec(value);
   if (!m) return undefined;
