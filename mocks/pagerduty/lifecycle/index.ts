@@ -1,7 +1,10 @@
 export {
+  assertEscalationPolicy,
+  copyPolicy,
   escalationDelayMs,
   findStaffedPosition,
   firstOnCallLevel,
+  hasScheduleTargets,
   MAX_SNOOZE_SEC,
   MIN_SNOOZE_SEC,
   nextPosition,

@@ -30,6 +30,7 @@ import {
   delegateStep,
   escalateManuallyStep,
   escalateOnTimeoutStep,
+  type LifecycleEffect,
   type LifecycleStep,
   reassignStep,
   reopenStep,
@@ -132,8 +133,7 @@ function apply(step: Step) {
     undefined,
     IncidentLifecycleEvent,
     never,
-    // biome-ignore lint/suspicious/noExplicitAny: the host-facing actions are declared beside it
-    any,
+    LifecycleEffect,
     never,
     never,
     never

@@ -245,6 +245,25 @@ describe("incident lifecycle: escalation", () => {
     expect(notificationTimeline(incident.recorded)).toEqual(["alice@0", "bob@5"]);
   });
 
+  it("the same incident on two clocks asks for the same effects, byte for byte", async () => {
+    const run = async () => {
+      const incident = startIncident({
+        urgency: "high",
+        escalationPolicy: policy([["schedule:PRIMARY", "bob"], ["carol"]], [5, 10], 2),
+        onCallUsers: (_id, when) => rotation("dave", "erin", 17)(when),
+        acknowledgementTimeoutSec: 600,
+        autoResolveTimeoutSec: 7200,
+      });
+      await incident.clock.runUntil(at(22));
+      incident.actor.send({ type: "ACKNOWLEDGE", by: "carol" });
+      await incident.clock.runUntilIdle();
+      return JSON.stringify(incident.recorded.effects);
+    };
+    const first = await run();
+    expect(first.length).toBeGreaterThan(1000);
+    expect(await run()).toBe(first);
+  });
+
   it("refuses inputs PagerDuty would not have, naming the field", () => {
     const base = {
       incidentId: "PINC002",
