@@ -8,12 +8,22 @@ import type { EventsApi } from "./errors.js";
 import { createEventsHandler, type EventsReporter, type UnknownRoutingKeys } from "./http.js";
 import { RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from "./limits.js";
 import { type RateLimit, RateLimiter } from "./rateLimit.js";
-import type { Alert, Incident } from "./store.js";
+import { DEFAULT_USER, defaultPriorities, newApiKey, newUser, userToken } from "./rest/account.js";
+import { createPagerDutyApi, type PagerDutyApi } from "./rest/index.js";
+import type {
+  Alert,
+  ApiToken,
+  EscalationPolicy,
+  Incident,
+  MaintenanceWindow,
+  User,
+} from "./store.js";
 import {
   type AlertGroupingParameters,
   type Integration,
   PagerDutyStore,
   type Service,
+  type ServiceTier,
   type Urgency,
 } from "./store.js";
 
@@ -26,6 +36,7 @@ export {
   ROUTING_KEY_LENGTH,
 } from "./limits.js";
 export type { RateLimit } from "./rateLimit.js";
+export type { PagerDutyApi } from "./rest/index.js";
 export type * from "./store.js";
 export { PagerDutyStore } from "./store.js";
 
@@ -44,8 +55,13 @@ export interface PagerDutyServiceConfig {
   description?: string;
   /** A disabled service drops every event. */
   disabled?: boolean;
-  /** In maintenance, triggers are dropped (no incidents); events for open alerts still apply. */
+  /**
+   * In maintenance from the start of the run, for good: a maintenance window that never ends
+   * (its end_time is 9999-12-31). Triggers are dropped; events for open alerts still apply.
+   */
   maintenance?: boolean;
+  /** The tier the SLA/XLA report reads (kept on the service as `tier`). */
+  tier?: ServiceTier;
   /** The incident urgency rule (default "severity_based": critical and error are high). */
   urgency?: Urgency | "severity_based";
   /** Alert grouping; default none: every new alert opens its own incident. */
@@ -79,6 +95,35 @@ export interface PagerDutyOptions {
    * key`, as PagerDuty does; "accept" answers success and drops the event.
    */
   unknownRoutingKeys?: UnknownRoutingKeys;
+  /** The account's users; default: one owner, `DEFAULT_USER`. */
+  users?: readonly PagerDutyUserConfig[];
+  /**
+   * REST API keys; default: one 20-character key of the first user, drawn from the seed
+   * (`PAGERDUTY_TOKEN` in the ready line).
+   */
+  apiTokens?: readonly PagerDutyApiTokenConfig[];
+  /** REST requests per API key, on the simulator's clock; default PagerDuty's 960 a minute. */
+  apiRateLimit?: RateLimit | false;
+}
+
+/** A user, as the REST API's create body has one (`POST /users`), with an optional fixed id. */
+export interface PagerDutyUserConfig {
+  id?: string;
+  name: string;
+  email: string;
+  role?: User["role"];
+  time_zone?: string;
+  color?: string;
+  description?: string | null;
+  job_title?: string | null;
+}
+
+export interface PagerDutyApiTokenConfig {
+  token: string;
+  /** The email of the user the key belongs to; absent: an account-level key. */
+  user?: string;
+  /** "token" (default): sent as `Token token=`; "bearer": an OAuth-style token. */
+  type?: ApiToken["kind"];
 }
 
 export interface PagerDutyEvents extends ServiceModule {
@@ -89,6 +134,10 @@ export interface PagerDuty {
   readonly store: PagerDutyStore;
   /** The Events API role (events.pagerduty.com): v2 alert and change events, and v1. */
   readonly events: PagerDutyEvents;
+  /** The REST API v2 role (api.pagerduty.com). */
+  readonly api: PagerDutyApi;
+  /** The REST API keys, first the one clients are told to use. */
+  readonly apiTokens: readonly ApiToken[];
 }
 
 /**
@@ -105,12 +154,7 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
   const { clock, journal } = options;
   const ids = createIdFactory(options.rng.fork("pagerduty"));
   const dedupKeys = options.rng.fork("pagerduty").fork("dedup-keys");
-  const store = buildStore(
-    options.subdomain ?? "watermelon",
-    options.services ?? [defaultPagerDutyService(options.rng)],
-    () => ids.pagerDutyId(),
-    new Date(clock.now()).toISOString(),
-  );
+  const store = buildStore(options, () => ids.pagerDutyId(), clock.now());
   const rate = options.rateLimit ?? { limit: RATE_LIMIT_EVENTS, windowMs: RATE_LIMIT_WINDOW_MS };
   const rateLimiter = rate === false ? undefined : new RateLimiter(rate);
 
@@ -126,8 +170,19 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     report: journalReporter(journal, store),
   });
 
+  const api = createPagerDutyApi({
+    store,
+    nowMs: () => clock.now(),
+    newId: () => ids.pagerDutyId(),
+    journal: (type, data, correlation = {}) =>
+      journal.append(type, { source: "pagerduty", correlation, data }),
+    ...(options.apiRateLimit === undefined ? {} : { rateLimit: options.apiRateLimit }),
+  });
+
   return {
     store,
+    api,
+    apiTokens: store.apiTokens(),
     events: {
       fetch,
       handler: toRequestListener(fetch, "PagerDuty Events API"),
@@ -142,15 +197,56 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
   };
 }
 
-function buildStore(
-  subdomain: string,
-  configs: readonly PagerDutyServiceConfig[],
-  newId: () => string,
-  at: string,
-): PagerDutyStore {
+/** The far end of a maintenance window configured with `maintenance: true`. */
+const ENDLESS = "9999-12-31T23:59:59.000Z";
+
+function buildStore(options: PagerDutyOptions, newId: () => string, nowMs: number): PagerDutyStore {
+  const subdomain = options.subdomain ?? "watermelon";
+  const configs = options.services ?? [defaultPagerDutyService(options.rng)];
   if (configs.length === 0) throw new Error("pagerduty: configure at least one service");
+  const at = new Date(nowMs).toISOString();
+  const html = (path: string) => `https://${subdomain}.pagerduty.com/${path}`;
+
+  const users: User[] = (options.users ?? [DEFAULT_USER]).map((u) =>
+    newUser({ htmlUrl: html }, newId, u, "id" in u && u.id ? u.id : undefined),
+  );
+  if (users.length === 0) throw new Error("pagerduty: configure at least one user");
+  const tokenRng = options.rng.fork("pagerduty").fork("api-tokens");
+  const first = users[0] as User;
+  const apiTokens: ApiToken[] = (
+    options.apiTokens ?? [{ token: newApiKey(tokenRng, "user"), user: first.email }]
+  ).map((t) => {
+    const user = t.user === undefined ? undefined : users.find((u) => u.email === t.user);
+    if (t.user !== undefined && !user) {
+      throw new Error(`pagerduty: the API token for ${t.user} names no configured user`);
+    }
+    return user
+      ? { ...userToken(t.token, user), kind: t.type ?? "token" }
+      : { token: t.token, kind: t.type ?? "token", user: null };
+  });
+
+  const policyId = newId();
+  const policy: EscalationPolicy = {
+    id: policyId,
+    type: "escalation_policy",
+    name: "Default",
+    description: null,
+    html_url: html(`escalation_policies/${policyId}`),
+    num_loops: 0,
+    on_call_handoff_notifications: "if_has_services",
+    escalation_rules: [
+      {
+        id: newId(),
+        escalation_delay_in_minutes: 30,
+        targets: [{ id: first.id, type: "user_reference" }],
+      },
+    ],
+    teams: [],
+  };
+
   const services: Service[] = [];
   const integrations: Integration[] = [];
+  const windows: MaintenanceWindow[] = [];
   for (const config of configs) {
     const id = newId();
     const service: Service = {
@@ -158,10 +254,12 @@ function buildStore(
       type: "service",
       name: config.name,
       description: config.description ?? null,
-      html_url: `https://${subdomain}.pagerduty.com/service-directory/${id}`,
+      html_url: html(`service-directory/${id}`),
       created_at: at,
       status: config.disabled ? "disabled" : "active",
-      maintenance: config.maintenance ?? false,
+      tier: config.tier ?? null,
+      escalation_policy: { id: policy.id, type: "escalation_policy_reference" },
+      teams: [],
       incident_urgency_rule: { type: "constant", urgency: config.urgency ?? "severity_based" },
       alert_grouping_parameters: groupingParameters(config.alertGrouping),
       auto_resolve_timeout:
@@ -173,25 +271,40 @@ function buildStore(
     };
     for (const i of config.integrations) {
       const v1 = i.api === "v1";
-      const integration: Integration = {
+      integrations.push({
         id: newId(),
         type: v1 ? "generic_events_api_inbound_integration" : "events_api_v2_inbound_integration",
         name: i.name ?? (v1 ? "Events API V1" : "Events API V2"),
         integration_key: i.key,
         service: { id, type: "service_reference" },
         created_at: at,
-      };
-      integrations.push(integration);
-      service.integrations.push({
-        id: integration.id,
-        type: v1
-          ? "generic_events_api_inbound_integration_reference"
-          : "events_api_v2_inbound_integration_reference",
       });
     }
     services.push(service);
+    if (config.maintenance) {
+      const windowId = newId();
+      windows.push({
+        id: windowId,
+        type: "maintenance_window",
+        sequence_number: windows.length + 1,
+        start_time: at,
+        end_time: ENDLESS,
+        description: `${config.name} is configured in maintenance`,
+        html_url: html(`maintenance_windows/${windowId}`),
+        services: [{ id, type: "service_reference" }],
+        created_by: null,
+      });
+    }
   }
-  return new PagerDutyStore(subdomain, services, integrations);
+  return new PagerDutyStore(subdomain, {
+    services,
+    integrations,
+    users,
+    escalation_policies: [policy],
+    priorities: defaultPriorities(newId),
+    maintenance_windows: windows,
+    api_tokens: apiTokens,
+  });
 }
 
 function groupingParameters(

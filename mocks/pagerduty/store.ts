@@ -16,6 +16,8 @@ export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type AlertStatus = "triggered" | "resolved";
 export type Urgency = "high" | "low";
 export type Severity = "critical" | "error" | "warning" | "info";
+export type ServiceTier = "gold" | "silver" | "bronze";
+export const SERVICE_TIERS: readonly ServiceTier[] = ["gold", "silver", "bronze"];
 export const SEVERITIES: readonly Severity[] = ["critical", "error", "warning", "info"];
 
 /** REST `Integration.type` of the two kinds that take events. */
@@ -59,11 +61,17 @@ export interface Service {
   created_at: string;
   /**
    * "active" or "disabled" as configured; the REST API derives warning/critical/maintenance from
-   * open incidents and `maintenance`.
+   * open incidents and the maintenance windows ongoing on the simulator clock.
    */
   status: "active" | "disabled";
-  /** Stands in for an ongoing maintenance window until the REST API models windows. */
-  maintenance: boolean;
+  /**
+   * The service tier the SLA/XLA report reads (DESIGN.md §6 "Domain defaults"): not a PagerDuty
+   * field, kept here and shown as `tier` on the REST Service; null when none is configured.
+   */
+  tier: ServiceTier | null;
+  /** REST `escalation_policy`: required on a REST-created service. */
+  escalation_policy: Reference<"escalation_policy_reference"> | null;
+  teams: Reference<"team_reference">[];
   incident_urgency_rule: IncidentUrgencyRule;
   alert_grouping_parameters: AlertGroupingParameters;
   /** Seconds; null is off (REST defaults 14400 and 1800; the lifecycle machine uses them). */
@@ -214,6 +222,130 @@ export interface ChangeEvent {
   received_at_ms: number;
 }
 
+/** REST `ContactMethod`; PagerDuty's `summary` is the label. */
+export interface ContactMethod {
+  id: string;
+  type: "email_contact_method" | "phone_contact_method" | "sms_contact_method";
+  label: string;
+  address: string;
+  /** Phone and SMS only. */
+  country_code?: number;
+}
+
+/** REST `NotificationRule` (assignment rules: who is told when an incident is assigned). */
+export interface NotificationRule {
+  id: string;
+  type: "assignment_notification_rule";
+  start_delay_in_minutes: number;
+  urgency: Urgency;
+  contact_method: Reference<
+    | "email_contact_method_reference"
+    | "phone_contact_method_reference"
+    | "sms_contact_method_reference"
+  >;
+}
+
+export type UserRole =
+  | "admin"
+  | "limited_user"
+  | "observer"
+  | "owner"
+  | "read_only_user"
+  | "restricted_access"
+  | "read_only_limited_user"
+  | "user";
+
+export interface User {
+  id: string;
+  type: "user";
+  name: string;
+  email: string;
+  time_zone: string;
+  color: string;
+  role: UserRole;
+  description: string | null;
+  job_title: string | null;
+  html_url: string;
+  teams: Reference<"team_reference">[];
+  contact_methods: ContactMethod[];
+  notification_rules: NotificationRule[];
+}
+
+export interface Team {
+  id: string;
+  type: "team";
+  name: string;
+  description: string | null;
+  html_url: string;
+  default_role: "manager" | "none";
+  parent: Reference<"team_reference"> | null;
+  /** Members with their team role (REST `/teams/{id}/members`). */
+  members: { user: Reference<"user_reference">; role: "observer" | "responder" | "manager" }[];
+}
+
+export interface EscalationRule {
+  id: string;
+  escalation_delay_in_minutes: number;
+  targets: Reference<"user_reference" | "schedule_reference">[];
+}
+
+export interface EscalationPolicy {
+  id: string;
+  type: "escalation_policy";
+  name: string;
+  description: string | null;
+  html_url: string;
+  num_loops: number;
+  on_call_handoff_notifications: "if_has_services" | "always";
+  escalation_rules: EscalationRule[];
+  teams: Reference<"team_reference">[];
+}
+
+/** An account's priority (REST `GET /priorities`); `order` ranks them, P1 highest. */
+export interface Priority {
+  id: string;
+  type: "priority";
+  name: string;
+  description: string;
+  order: number;
+  color: string;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  type: "maintenance_window";
+  /** The order in which windows were created, from 1. */
+  sequence_number: number;
+  start_time: string;
+  end_time: string;
+  description: string | null;
+  html_url: string;
+  services: Reference<"service_reference">[];
+  created_by: Reference<"user_reference"> | null;
+}
+
+/** A REST API key: an account-level key, or a user's key when `user` names one. */
+export interface ApiToken {
+  token: string;
+  /** "token": sent as `Token token=...`; "bearer": an OAuth-style token, sent as `Bearer ...`. */
+  kind: "token" | "bearer";
+  /** The user the key belongs to; null for an account-level key. */
+  user: Reference<"user_reference"> | null;
+}
+
+/** The account's configuration: what the REST API creates and edits, and `reset` goes back to. */
+export interface PagerDutyAccount {
+  services: Service[];
+  integrations: Integration[];
+  users: User[];
+  teams: Team[];
+  escalation_policies: EscalationPolicy[];
+  priorities: Priority[];
+  maintenance_windows: MaintenanceWindow[];
+  api_tokens: ApiToken[];
+  last_maintenance_window_number: number;
+}
+
 export interface PagerDutyState {
   services: Service[];
   integrations: Integration[];
@@ -223,6 +355,11 @@ export interface PagerDutyState {
   change_events: ChangeEvent[];
   /** The last incident number issued; numbers are per account and never reused. */
   last_incident_number: number;
+  users: User[];
+  teams: Team[];
+  escalation_policies: EscalationPolicy[];
+  priorities: Priority[];
+  maintenance_windows: MaintenanceWindow[];
 }
 
 const reference = <T extends string>(id: string, type: T): Reference<T> => ({ id, type });
@@ -238,17 +375,71 @@ export const integrationRef = (i: Integration) =>
       : "generic_events_api_inbound_integration_reference",
   );
 
+/** Records by id, in insertion order. */
+class Collection<T extends { id: string }> {
+  #items: T[] = [];
+  readonly #byId = new Map<string, T>();
+
+  constructor(what: string, items: readonly T[] = []) {
+    for (const item of items) {
+      if (this.#byId.has(item.id))
+        throw new Error(`pagerduty: ${what} id ${item.id} is used twice`);
+      this.add(item);
+    }
+  }
+
+  all(): readonly T[] {
+    return this.#items;
+  }
+
+  get(id: string): T | undefined {
+    return this.#byId.get(id);
+  }
+
+  add(item: T): void {
+    this.#items.push(item);
+    this.#byId.set(item.id, item);
+  }
+
+  remove(id: string): T | undefined {
+    const item = this.#byId.get(id);
+    if (!item) return undefined;
+    this.#byId.delete(id);
+    this.#items = this.#items.filter((i) => i !== item);
+    return item;
+  }
+
+  replaceAll(items: readonly T[]): void {
+    this.#items = [];
+    this.#byId.clear();
+    for (const item of items) this.add(item);
+  }
+}
+
+/** What the account starts with: services and their integrations, and optionally the rest. */
+export type PagerDutyAccountInput = Pick<PagerDutyAccount, "services" | "integrations"> &
+  Partial<PagerDutyAccount>;
+
 /**
  * The account's data with indexes for the Events API's lookups: integrations by key, open alerts
  * by (integration, dedup key). Records are mutated in place through the methods below, so an
- * index never goes stale.
+ * index never goes stale. The account's configuration (services, integrations, users, teams,
+ * escalation policies, priorities, maintenance windows, API tokens) is what the REST API edits;
+ * `reset()` goes back to the configuration the store was built with.
  */
 export class PagerDutyStore {
   /** The account's subdomain: html_urls are `https://<subdomain>.pagerduty.com/...`. */
   readonly subdomain: string;
-  readonly #services: Service[];
-  readonly #integrations: Integration[];
-  readonly #servicesById = new Map<string, Service>();
+  readonly #configured: PagerDutyAccount;
+  readonly #services = new Collection<Service>("service");
+  readonly #integrations = new Collection<Integration>("integration");
+  readonly #users = new Collection<User>("user");
+  readonly #teams = new Collection<Team>("team");
+  readonly #escalationPolicies = new Collection<EscalationPolicy>("escalation policy");
+  readonly #priorities = new Collection<Priority>("priority");
+  readonly #maintenanceWindows = new Collection<MaintenanceWindow>("maintenance window");
+  #apiTokens: ApiToken[] = [];
+  #lastMaintenanceWindowNumber = 0;
   readonly #integrationsByKey = new Map<string, Integration>();
   #incidents: Incident[] = [];
   #alerts: Alert[] = [];
@@ -261,29 +452,40 @@ export class PagerDutyStore {
   readonly #openAlerts = new Map<string, Alert>();
   #lastIncidentNumber = 0;
 
-  constructor(subdomain: string, services: Service[], integrations: Integration[]) {
+  constructor(subdomain: string, input: PagerDutyAccountInput) {
     this.subdomain = subdomain;
-    for (const service of services) {
-      if (this.#servicesById.has(service.id)) {
-        throw new Error(`pagerduty: service id ${service.id} is configured twice`);
-      }
-      this.#servicesById.set(service.id, service);
+    this.#configured = structuredClone({
+      users: [],
+      teams: [],
+      escalation_policies: [],
+      priorities: [],
+      maintenance_windows: [],
+      api_tokens: [],
+      last_maintenance_window_number: input.maintenance_windows?.length ?? 0,
+      ...input,
+    });
+    this.#loadAccount(this.#configured);
+  }
+
+  #loadAccount(account: PagerDutyAccount): void {
+    const copy = structuredClone(account);
+    new Collection("service", copy.services);
+    this.#services.replaceAll(copy.services);
+    this.#integrations.replaceAll([]);
+    this.#integrationsByKey.clear();
+    for (const integration of copy.integrations) this.addIntegration(integration);
+    for (const [what, collection, items] of [
+      ["user", this.#users, copy.users],
+      ["team", this.#teams, copy.teams],
+      ["escalation policy", this.#escalationPolicies, copy.escalation_policies],
+      ["priority", this.#priorities, copy.priorities],
+      ["maintenance window", this.#maintenanceWindows, copy.maintenance_windows],
+    ] as const) {
+      new Collection<{ id: string }>(what, items);
+      (collection as Collection<{ id: string }>).replaceAll(items);
     }
-    for (const integration of integrations) {
-      const key = integration.integration_key;
-      const other = this.#integrationsByKey.get(key);
-      if (other) {
-        throw new Error(
-          `pagerduty: integrations ${other.id} and ${integration.id} share the key ${key.slice(0, 4)}…`,
-        );
-      }
-      if (!this.#servicesById.has(integration.service.id)) {
-        throw new Error(`pagerduty: integration ${integration.id} names no configured service`);
-      }
-      this.#integrationsByKey.set(key, integration);
-    }
-    this.#services = services;
-    this.#integrations = integrations;
+    this.#apiTokens = copy.api_tokens;
+    this.#lastMaintenanceWindowNumber = copy.last_maintenance_window_number;
   }
 
   htmlUrl(path: string): string {
@@ -291,19 +493,164 @@ export class PagerDutyStore {
   }
 
   services(): readonly Service[] {
-    return this.#services;
+    return this.#services.all();
   }
 
   service(id: string): Service | undefined {
-    return this.#servicesById.get(id);
+    return this.#services.get(id);
+  }
+
+  addService(service: Service): void {
+    if (this.#services.get(service.id))
+      throw new Error(`pagerduty: service id ${service.id} is used twice`);
+    this.#services.add(service);
+  }
+
+  /** Removes a service and its integrations; its incidents stay, as PagerDuty keeps history. */
+  removeService(id: string): Service | undefined {
+    const service = this.#services.remove(id);
+    if (!service) return undefined;
+    for (const integration of this.#integrations.all().filter((i) => i.service.id === id)) {
+      this.#integrations.remove(integration.id);
+      this.#integrationsByKey.delete(integration.integration_key);
+    }
+    return service;
   }
 
   integrations(): readonly Integration[] {
-    return this.#integrations;
+    return this.#integrations.all();
+  }
+
+  integration(id: string): Integration | undefined {
+    return this.#integrations.get(id);
   }
 
   integrationByKey(key: string): Integration | undefined {
     return this.#integrationsByKey.get(key);
+  }
+
+  /** Adds an integration to its service (which must exist); keys are unique in the account. */
+  addIntegration(integration: Integration): void {
+    const key = integration.integration_key;
+    const other = this.#integrationsByKey.get(key);
+    if (other) {
+      throw new Error(
+        `pagerduty: integrations ${other.id} and ${integration.id} share the key ${key.slice(0, 4)}…`,
+      );
+    }
+    if (this.#integrations.get(integration.id)) {
+      throw new Error(`pagerduty: integration id ${integration.id} is used twice`);
+    }
+    const service = this.#services.get(integration.service.id);
+    if (!service) {
+      throw new Error(`pagerduty: integration ${integration.id} names no configured service`);
+    }
+    this.#integrations.add(integration);
+    this.#integrationsByKey.set(key, integration);
+    if (!service.integrations.some((r) => r.id === integration.id)) {
+      service.integrations.push(integrationRef(integration));
+    }
+  }
+
+  users(): readonly User[] {
+    return this.#users.all();
+  }
+
+  user(id: string): User | undefined {
+    return this.#users.get(id);
+  }
+
+  /** Emails compare case-insensitively, as mail addresses do in practice. */
+  userByEmail(email: string): User | undefined {
+    const wanted = email.trim().toLowerCase();
+    return this.#users.all().find((u) => u.email.toLowerCase() === wanted);
+  }
+
+  addUser(user: User): void {
+    this.#users.add(user);
+  }
+
+  removeUser(id: string): User | undefined {
+    return this.#users.remove(id);
+  }
+
+  teams(): readonly Team[] {
+    return this.#teams.all();
+  }
+
+  team(id: string): Team | undefined {
+    return this.#teams.get(id);
+  }
+
+  addTeam(team: Team): void {
+    this.#teams.add(team);
+  }
+
+  removeTeam(id: string): Team | undefined {
+    return this.#teams.remove(id);
+  }
+
+  escalationPolicies(): readonly EscalationPolicy[] {
+    return this.#escalationPolicies.all();
+  }
+
+  escalationPolicy(id: string): EscalationPolicy | undefined {
+    return this.#escalationPolicies.get(id);
+  }
+
+  addEscalationPolicy(policy: EscalationPolicy): void {
+    this.#escalationPolicies.add(policy);
+  }
+
+  removeEscalationPolicy(id: string): EscalationPolicy | undefined {
+    return this.#escalationPolicies.remove(id);
+  }
+
+  priorities(): readonly Priority[] {
+    return this.#priorities.all();
+  }
+
+  priority(id: string): Priority | undefined {
+    return this.#priorities.get(id);
+  }
+
+  maintenanceWindows(): readonly MaintenanceWindow[] {
+    return this.#maintenanceWindows.all();
+  }
+
+  maintenanceWindow(id: string): MaintenanceWindow | undefined {
+    return this.#maintenanceWindows.get(id);
+  }
+
+  /** Adds a window, numbering it (`sequence_number`) in creation order. */
+  addMaintenanceWindow(window: Omit<MaintenanceWindow, "sequence_number">): MaintenanceWindow {
+    const numbered = { ...window, sequence_number: ++this.#lastMaintenanceWindowNumber };
+    this.#maintenanceWindows.add(numbered);
+    return numbered;
+  }
+
+  removeMaintenanceWindow(id: string): MaintenanceWindow | undefined {
+    return this.#maintenanceWindows.remove(id);
+  }
+
+  /** The windows covering a service at an instant: start_time <= now < end_time. */
+  ongoingMaintenance(serviceId: string, nowMs: number): MaintenanceWindow[] {
+    return this.#maintenanceWindows
+      .all()
+      .filter(
+        (w) =>
+          w.services.some((s) => s.id === serviceId) &&
+          Date.parse(w.start_time) <= nowMs &&
+          nowMs < Date.parse(w.end_time),
+      );
+  }
+
+  apiTokens(): readonly ApiToken[] {
+    return this.#apiTokens;
+  }
+
+  apiToken(token: string): ApiToken | undefined {
+    return this.#apiTokens.find((t) => t.token === token);
   }
 
   nextIncidentNumber(): number {
@@ -435,7 +782,10 @@ export class PagerDutyStore {
     incident.alert_counts = { all: triggered + resolved, triggered, resolved };
   }
 
-  /** Drops incidents, alerts, log entries and change events; keeps the configured services. */
+  /**
+   * Drops incidents, alerts, log entries and change events, and puts the account back as it was
+   * configured (REST-made services, users, policies and windows go; edits are undone).
+   */
   reset(): void {
     this.#incidents = [];
     this.#alerts = [];
@@ -446,35 +796,66 @@ export class PagerDutyStore {
     this.#logEntriesById.clear();
     this.#openAlerts.clear();
     this.#lastIncidentNumber = 0;
+    this.#loadAccount(this.#configured);
   }
 
   /**
    * Everything as plain data, integration keys included (restore needs them); `redactKeys`
    * replaces them for views such as the admin state endpoint, which is no place for secrets.
+   * API tokens are never part of it.
    */
   snapshot(options: { redactKeys?: boolean } = {}): PagerDutyState {
+    const integrations = this.#integrations.all();
     return structuredClone({
-      services: this.#services,
+      services: this.#services.all(),
       integrations: options.redactKeys
-        ? this.#integrations.map((i) => ({ ...i, integration_key: "<redacted>" }))
-        : this.#integrations,
+        ? integrations.map((i) => ({ ...i, integration_key: "<redacted>" }))
+        : integrations,
       incidents: this.#incidents,
       alerts: this.#alerts,
       log_entries: this.#logEntries,
       change_events: this.#changeEvents,
       last_incident_number: this.#lastIncidentNumber,
-    });
+      users: this.#users.all(),
+      teams: this.#teams.all(),
+      escalation_policies: this.#escalationPolicies.all(),
+      priorities: this.#priorities.all(),
+      maintenance_windows: this.#maintenanceWindows.all(),
+    }) as PagerDutyState;
   }
 
-  /** Replaces the event-made state with a snapshot's (services and keys stay as configured). */
+  /**
+   * Replaces the state with a snapshot's (one taken without `redactKeys`). A snapshot without
+   * `services` replaces only the event-made state and keeps the account as configured; API
+   * tokens always stay as configured.
+   */
   restore(
     state: Pick<
       PagerDutyState,
       "incidents" | "alerts" | "log_entries" | "change_events" | "last_incident_number"
-    >,
+    > &
+      Partial<PagerDutyState>,
   ): void {
     this.reset();
     const copy = structuredClone(state);
+    if (copy.services) {
+      if (copy.integrations?.some((i) => i.integration_key === "<redacted>")) {
+        throw new Error("pagerduty: cannot restore a snapshot whose integration keys are redacted");
+      }
+      const c = this.#configured;
+      const windows = copy.maintenance_windows ?? c.maintenance_windows;
+      this.#loadAccount({
+        services: copy.services,
+        integrations: copy.integrations ?? [],
+        users: copy.users ?? c.users,
+        teams: copy.teams ?? c.teams,
+        escalation_policies: copy.escalation_policies ?? c.escalation_policies,
+        priorities: copy.priorities ?? c.priorities,
+        maintenance_windows: windows,
+        api_tokens: c.api_tokens,
+        last_maintenance_window_number: Math.max(0, ...windows.map((w) => w.sequence_number)),
+      });
+    }
     for (const incident of copy.incidents) {
       this.#incidents.push(incident);
       this.#incidentsById.set(incident.id, incident);

@@ -68,8 +68,10 @@ const pagerdutyService = z
     description: z.string(),
     /** A disabled service drops every event. */
     disabled: z.boolean(),
-    /** Stands in for a maintenance window: triggers are dropped. */
+    /** In maintenance for good: a maintenance window that never ends drops triggers. */
     maintenance: z.boolean(),
+    /** The tier the SLA/XLA report reads: gold, silver or bronze. */
+    tier: z.enum(["gold", "silver", "bronze"]),
     /** The incident urgency rule (default "severity_based"). */
     urgency: z.enum(["high", "low", "severity_based"]),
     alertGrouping: z.discriminatedUnion("type", [
@@ -110,6 +112,46 @@ const pagerdutyService = z
   .partial()
   .required({ name: true, integrations: true })
   .strict();
+
+const pagerdutyUser = z
+  .object({
+    id: z.string().regex(/^P[A-Z0-9]{6}$/, "expected a PagerDuty id: P and 6 of A-Z, 0-9"),
+    type: z.literal("user"),
+    name: z.string().min(1).max(100),
+    email: z.email().min(6).max(100),
+    role: z.enum([
+      "admin",
+      "limited_user",
+      "observer",
+      "owner",
+      "read_only_user",
+      "restricted_access",
+      "read_only_limited_user",
+      "user",
+    ]),
+    time_zone: z.string().min(1),
+    color: z.string().min(1),
+    description: z.string().nullable(),
+    job_title: z.string().max(100).nullable(),
+  })
+  .partial()
+  .required({ name: true, email: true })
+  .strict();
+
+function uniqueEmails(users: { email: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  users.forEach((user, i) => {
+    const first = seen.get(user.email.toLowerCase());
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "email"],
+        message: `the same email is already used at users.${first}`,
+        input: user.email,
+      });
+    } else seen.set(user.email.toLowerCase(), i);
+  });
+}
 
 function uniqueIntegrationKeys(
   services: { integrations: { key: string }[] }[],
@@ -207,6 +249,30 @@ const optionsSchema = z
         ]),
         /** A well-formed key of no integration: "reject" (default, 400 as PagerDuty) or "accept". */
         unknownRoutingKeys: z.enum(["reject", "accept"]),
+        /** The account's users, as `POST /users` bodies (default: one owner). */
+        users: z.array(pagerdutyUser).min(1).superRefine(uniqueEmails),
+        /** REST API keys (default: one 20-character key of the first user, PAGERDUTY_TOKEN). */
+        apiTokens: z
+          .array(
+            z
+              .object({
+                token: z.string().regex(/^\S+$/, "expected a token without spaces"),
+                /** The email of the user the key belongs to; absent: an account-level key. */
+                user: z.string().min(1),
+                /** "token" (default, `Token token=`) or "bearer" (OAuth-style). */
+                type: z.enum(["token", "bearer"]),
+              })
+              .partial({ user: true, type: true })
+              .strict(),
+          )
+          .min(1),
+        /** REST requests per API key per window, on the simulator clock; false turns it off. */
+        apiRateLimit: z.union([
+          z.literal(false),
+          z
+            .object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() })
+            .strict(),
+        ]),
       })
       .partial()
       .strict(),
@@ -324,6 +390,11 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     ...(options.pagerduty?.unknownRoutingKeys
       ? { unknownRoutingKeys: options.pagerduty.unknownRoutingKeys }
       : {}),
+    ...(options.pagerduty?.users ? { users: options.pagerduty.users } : {}),
+    ...(options.pagerduty?.apiTokens ? { apiTokens: options.pagerduty.apiTokens } : {}),
+    ...(options.pagerduty?.apiRateLimit === undefined
+      ? {}
+      : { apiRateLimit: options.pagerduty.apiRateLimit }),
   });
   const modules: Partial<Record<ServiceRole, ServiceModule>> = {
     aws: localstack
@@ -338,6 +409,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     logzioListener: logzio.listener,
     logzioApi: logzio.api,
     pagerdutyEvents: pagerduty.events,
+    pagerdutyApi: pagerduty.api,
     ...(options.services as Partial<Record<ServiceRole, ServiceModule>> | undefined),
   };
   let host: ServiceHost | undefined;
@@ -366,6 +438,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     });
     env = clientEnv(host.endpoints, ca.certPath, logzioAccounts[0], {
       routingKey: defaultRoutingKey(pagerdutyServices),
+      token: pagerduty.apiTokens[0]?.token,
     });
     journal.append("simulator.started", {
       source: "host",

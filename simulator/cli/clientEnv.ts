@@ -11,7 +11,7 @@ export function clientEnv(
   endpoints: Endpoints,
   caPath: string,
   logzio?: { shippingToken: string; apiToken: string },
-  pagerduty?: { routingKey: string | undefined },
+  pagerduty?: { routingKey: string | undefined; token?: string | undefined },
 ): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoints.aws.url,
@@ -24,10 +24,14 @@ export function clientEnv(
     LOGZIO_API_URL: endpoints.logzioApi.url,
     // The first account's tokens: the one `watermelon up` starts without a scenario.
     ...(logzio ? { LOGZIO_TOKEN: logzio.shippingToken, LOGZIO_API_TOKEN: logzio.apiToken } : {}),
-    PAGERDUTY_EVENTS_URL: endpoints.pagerdutyEvents.url,
-    PAGERDUTY_API_URL: endpoints.pagerdutyApi.url,
+    // https, as PagerDuty serves them (its REST API refuses http); the plain http URLs are in
+    // the endpoints for clients that cannot trust the CA.
+    PAGERDUTY_EVENTS_URL: endpoints.pagerdutyEvents.httpsUrl,
+    PAGERDUTY_API_URL: endpoints.pagerdutyApi.httpsUrl,
     // The default service's Events API v2 integration key: `routing_key` in events.
     ...(pagerduty?.routingKey ? { PAGERDUTY_ROUTING_KEY: pagerduty.routingKey } : {}),
+    // The REST API key of the default user: `Authorization: Token token=<key>`.
+    ...(pagerduty?.token ? { PAGERDUTY_TOKEN: pagerduty.token } : {}),
     HTTPS_PROXY: endpoints.proxy.url,
     HTTP_PROXY: endpoints.proxy.url,
     // curl reads only the lower-case http_proxy; set both spellings of each.

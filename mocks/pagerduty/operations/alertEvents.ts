@@ -110,10 +110,10 @@ export function applyAlertEvent(
   });
 
   // support.pagerduty.com/docs/why-incidents-fail-to-trigger: no incidents while a service is
-  // disabled or in maintenance. A disabled service takes no events at all; in maintenance, events
-  // for alerts already open still apply.
+  // disabled or in maintenance. A disabled service takes no events at all; during an ongoing
+  // maintenance window (on the simulator clock), events for alerts already open still apply.
   if (service.status === "disabled") return drop("the service is disabled");
-  if (event.action === "trigger" && service.maintenance) {
+  if (event.action === "trigger" && store.ongoingMaintenance(service.id, ctx.nowMs).length > 0) {
     return drop("the service is in maintenance");
   }
 

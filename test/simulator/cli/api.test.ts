@@ -61,8 +61,10 @@ describe("createSimulator", () => {
     expect(sim.env.AWS_ENDPOINT_URL).toBe(sim.endpoints.aws.url);
     expect(sim.env.LOGZIO_LISTENER_URL).toBe(sim.endpoints.logzioListener.url);
     expect(sim.env.LOGZIO_API_URL).toBe(sim.endpoints.logzioApi.url);
-    expect(sim.env.PAGERDUTY_EVENTS_URL).toBe(sim.endpoints.pagerdutyEvents.url);
-    expect(sim.env.PAGERDUTY_API_URL).toBe(sim.endpoints.pagerdutyApi.url);
+    // PagerDuty's URLs are the https ones, as PagerDuty serves them.
+    expect(sim.env.PAGERDUTY_EVENTS_URL).toBe(sim.endpoints.pagerdutyEvents.httpsUrl);
+    expect(sim.env.PAGERDUTY_API_URL).toBe(sim.endpoints.pagerdutyApi.httpsUrl);
+    expect(sim.env.PAGERDUTY_TOKEN).toMatch(/^[0-9a-zA-Z_\-+]{20}$/);
     expect(sim.env.HTTPS_PROXY).toBe(proxy.url);
     expect(sim.env.NODE_EXTRA_CA_CERTS).toMatch(/ca\.pem$/);
 
@@ -301,8 +303,8 @@ describe("createSimulator services", () => {
     expect(reset).toHaveBeenCalledTimes(1);
   });
 
-  it("answers only the admin endpoints for a role without a module", async () => {
-    const sim = start();
+  it("answers only the admin endpoints for a role whose module has no handler", async () => {
+    const sim = start({ services: { pagerdutyApi: {} } });
     await sim.ready;
     const other = await fetch(`${sim.endpoints.pagerdutyApi.url}/incidents`);
     expect(other.status).toBe(404);

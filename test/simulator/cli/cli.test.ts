@@ -38,6 +38,8 @@ const REQUIRED_ENV = [
   "LOGZIO_API_URL",
   "PAGERDUTY_EVENTS_URL",
   "PAGERDUTY_API_URL",
+  "PAGERDUTY_ROUTING_KEY",
+  "PAGERDUTY_TOKEN",
   "HTTPS_PROXY",
   "NODE_EXTRA_CA_CERTS",
   "AWS_CA_BUNDLE",
@@ -145,8 +147,9 @@ describe("watermelon up --json", () => {
     expect(env.AWS_ENDPOINT_URL).toBe(local(ports.aws));
     expect(env.LOGZIO_LISTENER_URL).toBe(local(ports.logzioListener));
     expect(env.LOGZIO_API_URL).toBe(local(ports.logzioApi));
-    expect(env.PAGERDUTY_EVENTS_URL).toBe(local(ports.pagerdutyEvents));
-    expect(env.PAGERDUTY_API_URL).toBe(local(ports.pagerdutyApi));
+    expect(env.PAGERDUTY_EVENTS_URL).toBe(local(ports.pagerdutyEvents, "https"));
+    expect(env.PAGERDUTY_API_URL).toBe(local(ports.pagerdutyApi, "https"));
+    expect(env.PAGERDUTY_TOKEN).toMatch(/^[0-9a-zA-Z_\-+]{20}$/);
     expect(env.HTTPS_PROXY).toBe(local(ports.proxy));
     expect(env.HTTP_PROXY).toBe(local(ports.proxy));
     expect(env.NO_PROXY?.split(",")).toContain("127.0.0.1");
