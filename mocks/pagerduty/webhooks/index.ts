@@ -277,8 +277,8 @@ export function createPagerDutyWebhooks(options: PagerDutyWebhooksOptions): Page
       const resourceType = resourceTypeOf(event.event_type);
       if (event.resource_type !== undefined && event.resource_type !== resourceType) {
         throw new Error(
-          `pagerduty webhooks: ${event.event_type} is about a ${resourceType}, ` +
-            `not a ${event.resource_type}`,
+          `pagerduty webhooks: the resource_type of ${event.event_type} is ${resourceType}, ` +
+            `not ${event.resource_type}`,
         );
       }
       if (!isObject(event.data)) {
