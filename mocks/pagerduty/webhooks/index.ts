@@ -50,6 +50,23 @@ export {
   type WebhookResourceType,
 } from "./eventTypes.js";
 export * from "./limits.js";
+export {
+  createWebhookSubscription,
+  createWebhookSubscriptionsHandler,
+  deleteWebhookSubscription,
+  enableWebhookSubscription,
+  getWebhookSubscription,
+  listWebhookSubscriptions,
+  matchWebhookSubscriptionRoute,
+  type RouteHandler,
+  type RouteReply,
+  type RouteRequest,
+  readSubscriptionListQuery,
+  testWebhookSubscription,
+  updateWebhookSubscription,
+  WEBHOOK_SUBSCRIPTION_ROUTES,
+  type WebhookSubscriptionRoute,
+} from "./routes.js";
 export { signatureHeader } from "./signature.js";
 export {
   FILTER_TYPES,

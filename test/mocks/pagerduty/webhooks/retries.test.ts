@@ -202,4 +202,34 @@ describe("retries", () => {
       attempts: 0,
     });
   });
+
+  it("deleting a subscription drops what is queued for it; a reset cancels every retry", async () => {
+    h = harness();
+    const r = await h.receiver([500]);
+    const deleted = h.subscribe(r.url);
+    const kept = h.subscribe(r.url);
+    h.webhooks.publish(incidentEvent("incident.triggered"));
+    h.webhooks.publish(incidentEvent("incident.acknowledged"));
+    await h.clock.runFor(10 * 1000);
+    expect(h.webhooks.pending()).toHaveLength(4);
+    expect(h.webhooks.deleteSubscription(deleted.id)).toBe(true);
+    expect(
+      h
+        .entries("pagerduty.webhook.dropped")
+        .map((e) => [e.correlation.subscriptionId, e.data.reason]),
+    ).toEqual([
+      [deleted.id, "subscription deleted"],
+      [deleted.id, "subscription deleted"],
+    ]);
+    expect(h.webhooks.pending().map((p) => p.subscriptionId)).toEqual([kept.id, kept.id]);
+    expect(h.webhooks.state().webhook_subscriptions.map((s) => s.id)).toEqual([kept.id]);
+
+    h.webhooks.reset();
+    expect(h.webhooks.pending()).toEqual([]);
+    expect(h.webhooks.listSubscriptions()).toEqual([]);
+    expect(h.clock.pendingTimers()).toBe(0);
+    const attempts = r.got.length;
+    await h.clock.runFor(HOUR);
+    expect(r.got).toHaveLength(attempts);
+  });
 });
