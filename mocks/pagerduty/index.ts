@@ -8,24 +8,17 @@ import type { EventsApi } from "./errors.js";
 import { createEventsHandler, type EventsReporter, type UnknownRoutingKeys } from "./http.js";
 import { RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from "./limits.js";
 import { type RateLimit, RateLimiter } from "./rateLimit.js";
-import { DEFAULT_USER, defaultPriorities, newApiKey, newUser, userToken } from "./rest/account.js";
-import { createPagerDutyApi, type PagerDutyApi } from "./rest/index.js";
-import type {
-  Alert,
-  ApiToken,
-  EscalationPolicy,
-  Incident,
-  MaintenanceWindow,
-  User,
-} from "./store.js";
 import {
-  type AlertGroupingParameters,
-  type Integration,
-  PagerDutyStore,
-  type Service,
-  type ServiceTier,
-  type Urgency,
-} from "./store.js";
+  buildAccount,
+  type PagerDutyApiTokenConfig,
+  type PagerDutyEscalationPolicyConfig,
+  type PagerDutyMaintenanceWindowConfig,
+  type PagerDutyServiceConfig,
+  type PagerDutyTeamConfig,
+  type PagerDutyUserConfig,
+} from "./rest/account.js";
+import { createPagerDutyApi, type PagerDutyApi } from "./rest/index.js";
+import type { Alert, ApiToken, Incident, PagerDutyStore } from "./store.js";
 
 export type { UnknownRoutingKeys } from "./http.js";
 export {
@@ -36,48 +29,22 @@ export {
   ROUTING_KEY_LENGTH,
 } from "./limits.js";
 export type { RateLimit } from "./rateLimit.js";
+export type {
+  PagerDutyAccountConfig,
+  PagerDutyApiTokenConfig,
+  PagerDutyContactMethodConfig,
+  PagerDutyEscalationPolicyConfig,
+  PagerDutyIntegrationConfig,
+  PagerDutyMaintenanceWindowConfig,
+  PagerDutyNotificationRuleConfig,
+  PagerDutyServiceConfig,
+  PagerDutyTeamConfig,
+  PagerDutyUserConfig,
+} from "./rest/account.js";
+export { DEFAULT_USER, PagerDutyConfigError } from "./rest/account.js";
 export type { PagerDutyApi } from "./rest/index.js";
 export type * from "./store.js";
 export { PagerDutyStore } from "./store.js";
-
-/** One Events API integration of a service: its key is what events name as `routing_key`. */
-export interface PagerDutyIntegrationConfig {
-  /** 32 letters and digits, as PagerDuty's integration keys. */
-  key: string;
-  /** "v2" (default): an Events API v2 integration; "v1": a Generic API (v1) one. */
-  api?: "v2" | "v1";
-  name?: string;
-}
-
-/** A PagerDuty service as configured. */
-export interface PagerDutyServiceConfig {
-  name: string;
-  description?: string;
-  /** A disabled service drops every event. */
-  disabled?: boolean;
-  /**
-   * In maintenance from the start of the run, for good: a maintenance window that never ends
-   * (its end_time is 9999-12-31). Triggers are dropped; events for open alerts still apply.
-   */
-  maintenance?: boolean;
-  /** The tier the SLA/XLA report reads (kept on the service as `tier`). */
-  tier?: ServiceTier;
-  /** The incident urgency rule (default "severity_based": critical and error are high). */
-  urgency?: Urgency | "severity_based";
-  /** Alert grouping; default none: every new alert opens its own incident. */
-  alertGrouping?:
-    | { type: "time"; timeoutMinutes: number }
-    | {
-        type: "content_based";
-        aggregate: "all" | "any";
-        fields: string[];
-        timeWindowSeconds: number;
-      };
-  /** Seconds; null turns it off (defaults: PagerDuty's 14400 and 1800). */
-  autoResolveTimeout?: number | null;
-  acknowledgementTimeout?: number | null;
-  integrations: PagerDutyIntegrationConfig[];
-}
 
 export interface PagerDutyOptions {
   clock: Clock;
@@ -95,8 +62,17 @@ export interface PagerDutyOptions {
    * key`, as PagerDuty does; "accept" answers success and drops the event.
    */
   unknownRoutingKeys?: UnknownRoutingKeys;
-  /** The account's users; default: one owner, `DEFAULT_USER`. */
+  /** The account's users, as `POST /users` bodies; default: one owner, `DEFAULT_USER`. */
   users?: readonly PagerDutyUserConfig[];
+  /** Teams, as `POST /teams` bodies, with their members. */
+  teams?: readonly PagerDutyTeamConfig[];
+  /**
+   * Escalation policies, as `POST /escalation_policies` bodies; default: "Default", the first
+   * user after 30 minutes. A service without one gets the first.
+   */
+  escalationPolicies?: readonly PagerDutyEscalationPolicyConfig[];
+  /** Maintenance windows, as `POST /maintenance_windows` bodies, checked at the run's start. */
+  maintenanceWindows?: readonly PagerDutyMaintenanceWindowConfig[];
   /**
    * REST API keys; default: one 20-character key of the first user, drawn from the seed
    * (`PAGERDUTY_TOKEN` in the ready line).
@@ -104,26 +80,6 @@ export interface PagerDutyOptions {
   apiTokens?: readonly PagerDutyApiTokenConfig[];
   /** REST requests per API key, on the simulator's clock; default PagerDuty's 960 a minute. */
   apiRateLimit?: RateLimit | false;
-}
-
-/** A user, as the REST API's create body has one (`POST /users`), with an optional fixed id. */
-export interface PagerDutyUserConfig {
-  id?: string;
-  name: string;
-  email: string;
-  role?: User["role"];
-  time_zone?: string;
-  color?: string;
-  description?: string | null;
-  job_title?: string | null;
-}
-
-export interface PagerDutyApiTokenConfig {
-  token: string;
-  /** The email of the user the key belongs to; absent: an account-level key. */
-  user?: string;
-  /** "token" (default): sent as `Token token=`; "bearer": an OAuth-style token. */
-  type?: ApiToken["kind"];
 }
 
 export interface PagerDutyEvents extends ServiceModule {
@@ -154,7 +110,14 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
   const { clock, journal } = options;
   const ids = createIdFactory(options.rng.fork("pagerduty"));
   const dedupKeys = options.rng.fork("pagerduty").fork("dedup-keys");
-  const store = buildStore(options, () => ids.pagerDutyId(), clock.now());
+  const integrationKeys = options.rng.fork("pagerduty").fork("integration-keys");
+  const store = buildAccount(
+    {
+      ...options,
+      services: options.services ?? [defaultPagerDutyService(options.rng)],
+    },
+    { newId: () => ids.pagerDutyId(), nowMs: clock.now(), rng: options.rng },
+  );
   const rate = options.rateLimit ?? { limit: RATE_LIMIT_EVENTS, windowMs: RATE_LIMIT_WINDOW_MS };
   const rateLimiter = rate === false ? undefined : new RateLimiter(rate);
 
@@ -174,6 +137,7 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     store,
     nowMs: () => clock.now(),
     newId: () => ids.pagerDutyId(),
+    newKey: () => Buffer.from(integrationKeys.bytes(16)).toString("hex"),
     journal: (type, data, correlation = {}) =>
       journal.append(type, { source: "pagerduty", correlation, data }),
     ...(options.apiRateLimit === undefined ? {} : { rateLimit: options.apiRateLimit }),
@@ -193,132 +157,6 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
       state() {
         return store.snapshot({ redactKeys: true });
       },
-    },
-  };
-}
-
-/** The far end of a maintenance window configured with `maintenance: true`. */
-const ENDLESS = "9999-12-31T23:59:59.000Z";
-
-function buildStore(options: PagerDutyOptions, newId: () => string, nowMs: number): PagerDutyStore {
-  const subdomain = options.subdomain ?? "watermelon";
-  const configs = options.services ?? [defaultPagerDutyService(options.rng)];
-  if (configs.length === 0) throw new Error("pagerduty: configure at least one service");
-  const at = new Date(nowMs).toISOString();
-  const html = (path: string) => `https://${subdomain}.pagerduty.com/${path}`;
-
-  const users: User[] = (options.users ?? [DEFAULT_USER]).map((u) =>
-    newUser({ htmlUrl: html }, newId, u, "id" in u && u.id ? u.id : undefined),
-  );
-  if (users.length === 0) throw new Error("pagerduty: configure at least one user");
-  const tokenRng = options.rng.fork("pagerduty").fork("api-tokens");
-  const first = users[0] as User;
-  const apiTokens: ApiToken[] = (
-    options.apiTokens ?? [{ token: newApiKey(tokenRng, "user"), user: first.email }]
-  ).map((t) => {
-    const user = t.user === undefined ? undefined : users.find((u) => u.email === t.user);
-    if (t.user !== undefined && !user) {
-      throw new Error(`pagerduty: the API token for ${t.user} names no configured user`);
-    }
-    return user
-      ? { ...userToken(t.token, user), kind: t.type ?? "token" }
-      : { token: t.token, kind: t.type ?? "token", user: null };
-  });
-
-  const policyId = newId();
-  const policy: EscalationPolicy = {
-    id: policyId,
-    type: "escalation_policy",
-    name: "Default",
-    description: null,
-    html_url: html(`escalation_policies/${policyId}`),
-    num_loops: 0,
-    on_call_handoff_notifications: "if_has_services",
-    escalation_rules: [
-      {
-        id: newId(),
-        escalation_delay_in_minutes: 30,
-        targets: [{ id: first.id, type: "user_reference" }],
-      },
-    ],
-    teams: [],
-  };
-
-  const services: Service[] = [];
-  const integrations: Integration[] = [];
-  const windows: MaintenanceWindow[] = [];
-  for (const config of configs) {
-    const id = newId();
-    const service: Service = {
-      id,
-      type: "service",
-      name: config.name,
-      description: config.description ?? null,
-      html_url: html(`service-directory/${id}`),
-      created_at: at,
-      status: config.disabled ? "disabled" : "active",
-      tier: config.tier ?? null,
-      escalation_policy: { id: policy.id, type: "escalation_policy_reference" },
-      teams: [],
-      incident_urgency_rule: { type: "constant", urgency: config.urgency ?? "severity_based" },
-      alert_grouping_parameters: groupingParameters(config.alertGrouping),
-      auto_resolve_timeout:
-        config.autoResolveTimeout === undefined ? 14_400 : config.autoResolveTimeout,
-      acknowledgement_timeout:
-        config.acknowledgementTimeout === undefined ? 1_800 : config.acknowledgementTimeout,
-      integrations: [],
-      last_incident_timestamp: null,
-    };
-    for (const i of config.integrations) {
-      const v1 = i.api === "v1";
-      integrations.push({
-        id: newId(),
-        type: v1 ? "generic_events_api_inbound_integration" : "events_api_v2_inbound_integration",
-        name: i.name ?? (v1 ? "Events API V1" : "Events API V2"),
-        integration_key: i.key,
-        service: { id, type: "service_reference" },
-        created_at: at,
-      });
-    }
-    services.push(service);
-    if (config.maintenance) {
-      const windowId = newId();
-      windows.push({
-        id: windowId,
-        type: "maintenance_window",
-        sequence_number: windows.length + 1,
-        start_time: at,
-        end_time: ENDLESS,
-        description: `${config.name} is configured in maintenance`,
-        html_url: html(`maintenance_windows/${windowId}`),
-        services: [{ id, type: "service_reference" }],
-        created_by: null,
-      });
-    }
-  }
-  return new PagerDutyStore(subdomain, {
-    services,
-    integrations,
-    users,
-    escalation_policies: [policy],
-    priorities: defaultPriorities(newId),
-    maintenance_windows: windows,
-    api_tokens: apiTokens,
-  });
-}
-
-function groupingParameters(
-  grouping: PagerDutyServiceConfig["alertGrouping"],
-): AlertGroupingParameters {
-  if (!grouping) return { type: null };
-  if (grouping.type === "time")
-    return { type: "time", config: { timeout: grouping.timeoutMinutes } };
-  return {
-    type: "content_based",
-    config: {
-      aggregate: grouping.aggregate,
-      fields: [...grouping.fields],
-      time_window: grouping.timeWindowSeconds,
     },
   };
 }

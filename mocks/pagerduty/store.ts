@@ -266,7 +266,7 @@ export interface User {
   description: string | null;
   job_title: string | null;
   html_url: string;
-  teams: Reference<"team_reference">[];
+  /** A user's teams are the teams whose `members` name them. */
   contact_methods: ContactMethod[];
   notification_rules: NotificationRule[];
 }

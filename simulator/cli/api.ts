@@ -8,6 +8,7 @@ import {
 import {
   createPagerDuty,
   defaultPagerDutyService,
+  PagerDutyConfigError,
   type PagerDutyServiceConfig,
   ROUTING_KEY_LENGTH,
 } from "../../mocks/pagerduty/index.js";
@@ -62,10 +63,18 @@ function isClock(value: unknown): value is Clock {
 const port = z.number().int().min(0).max(65535);
 const portNames = Object.keys(DEFAULT_PORTS) as [PortName, ...PortName[]];
 
+/** PagerDuty's ids: what pagerduty-cli accepts (reference/pagerduty.md §2.1). */
+const pdId = z
+  .string()
+  .regex(/^[PQ][A-Z0-9]{6,13}$/, "expected a PagerDuty id: P or Q and 6 to 13 of A-Z, 0-9");
+/** `{id, type}`: the rest is checked as the REST API checks it. */
+const pdRef = z.object({ id: z.string().min(1), type: z.string().min(1).optional() }).strict();
+
 const pagerdutyService = z
   .object({
+    id: pdId,
     name: z.string().min(1),
-    description: z.string(),
+    description: z.string().nullable(),
     /** A disabled service drops every event. */
     disabled: z.boolean(),
     /** In maintenance for good: a maintenance window that never ends drops triggers. */
@@ -89,6 +98,14 @@ const pagerdutyService = z
         })
         .strict(),
     ]),
+    /** REST fields, as POST /services takes them (checked as the REST API checks them). */
+    escalation_policy: pdRef,
+    teams: z.array(pdRef),
+    incident_urgency_rule: z.record(z.string(), z.unknown()),
+    alert_grouping_parameters: z.record(z.string(), z.unknown()).nullable(),
+    auto_resolve_timeout: z.number().int().min(0).nullable(),
+    acknowledgement_timeout: z.number().int().min(0).nullable(),
+    status: z.enum(["active", "disabled"]),
     autoResolveTimeout: z.number().int().positive().nullable(),
     acknowledgementTimeout: z.number().int().positive().nullable(),
     integrations: z
@@ -115,7 +132,7 @@ const pagerdutyService = z
 
 const pagerdutyUser = z
   .object({
-    id: z.string().regex(/^P[A-Z0-9]{6}$/, "expected a PagerDuty id: P and 6 of A-Z, 0-9"),
+    id: pdId,
     type: z.literal("user"),
     name: z.string().min(1).max(100),
     email: z.email().min(6).max(100),
@@ -133,9 +150,93 @@ const pagerdutyUser = z
     color: z.string().min(1),
     description: z.string().nullable(),
     job_title: z.string().max(100).nullable(),
+    /** Default: PagerDuty's, one email contact method with the user's email. */
+    contact_methods: z.array(
+      z
+        .object({
+          id: pdId,
+          type: z.enum(["email_contact_method", "phone_contact_method", "sms_contact_method"]),
+          label: z.string().min(1),
+          address: z.string().min(1),
+          country_code: z.number().int().positive(),
+        })
+        .partial({ id: true, country_code: true })
+        .strict(),
+    ),
+    /** Default: every contact method at once, for high and low urgency. */
+    notification_rules: z.array(
+      z
+        .object({
+          id: pdId,
+          start_delay_in_minutes: z.number().int().min(0),
+          urgency: z.enum(["high", "low"]),
+          /** One of the user's contact methods, by id or label. */
+          contact_method: z
+            .object({ id: z.string().min(1), label: z.string().min(1) })
+            .partial()
+            .strict(),
+        })
+        .partial({ id: true })
+        .strict(),
+    ),
   })
   .partial()
   .required({ name: true, email: true })
+  .strict();
+
+const pagerdutyTeam = z
+  .object({
+    id: pdId,
+    type: z.literal("team"),
+    name: z.string().min(1),
+    description: z.string().nullable(),
+    default_role: z.enum(["manager", "none"]),
+    parent: pdRef.nullable(),
+    members: z.array(
+      z
+        .object({ user: pdRef, role: z.enum(["observer", "responder", "manager"]) })
+        .partial({ role: true })
+        .strict(),
+    ),
+  })
+  .partial()
+  .required({ name: true })
+  .strict();
+
+const pagerdutyEscalationPolicy = z
+  .object({
+    id: pdId,
+    type: z.literal("escalation_policy"),
+    name: z.string().min(1),
+    description: z.string().nullable(),
+    num_loops: z.number().int().min(0),
+    on_call_handoff_notifications: z.enum(["if_has_services", "always"]),
+    escalation_rules: z
+      .array(
+        z
+          .object({
+            escalation_delay_in_minutes: z.number().int(),
+            targets: z.array(z.object({ id: z.string().min(1), type: z.string().min(1) }).strict()),
+          })
+          .strict(),
+      )
+      .min(1),
+    teams: z.array(pdRef),
+  })
+  .partial()
+  .required({ name: true, escalation_rules: true })
+  .strict();
+
+const pagerdutyMaintenanceWindow = z
+  .object({
+    id: pdId,
+    type: z.literal("maintenance_window"),
+    start_time: z.iso.datetime({ offset: true }),
+    end_time: z.iso.datetime({ offset: true }),
+    description: z.string().nullable(),
+    services: z.array(pdRef).min(1),
+  })
+  .partial({ id: true, type: true, description: true })
   .strict();
 
 function uniqueEmails(users: { email: string }[], ctx: z.RefinementCtx): void {
@@ -251,6 +352,12 @@ const optionsSchema = z
         unknownRoutingKeys: z.enum(["reject", "accept"]),
         /** The account's users, as `POST /users` bodies (default: one owner). */
         users: z.array(pagerdutyUser).min(1).superRefine(uniqueEmails),
+        /** Teams, as `POST /teams` bodies, with their members. */
+        teams: z.array(pagerdutyTeam),
+        /** Escalation policies, as `POST /escalation_policies` bodies (default: "Default"). */
+        escalationPolicies: z.array(pagerdutyEscalationPolicy).min(1),
+        /** Maintenance windows, as `POST /maintenance_windows` bodies. */
+        maintenanceWindows: z.array(pagerdutyMaintenanceWindow),
         /** REST API keys (default: one 20-character key of the first user, PAGERDUTY_TOKEN). */
         apiTokens: z
           .array(
@@ -321,6 +428,23 @@ function defaultRoutingKey(services: PagerDutyServiceConfig[]): string | undefin
   return (all.find((i) => (i.api ?? "v2") === "v2") ?? all[0])?.key;
 }
 
+/** createPagerDuty, with the REST API's refusals of the configuration as options errors. */
+function createPagerDutyChecked(options: Parameters<typeof createPagerDuty>[0]) {
+  try {
+    return createPagerDuty(options);
+  } catch (error) {
+    if (!(error instanceof PagerDutyConfigError)) throw error;
+    throw new SimulatorOptionsError([
+      {
+        code: "custom",
+        path: ["pagerduty", ...error.path],
+        message: error.errors.join("; "),
+        input: undefined,
+      },
+    ]);
+  }
+}
+
 function parseStart(start: number | string | undefined): number {
   if (start === undefined) return DEFAULT_START;
   return typeof start === "number" ? start : Date.parse(start);
@@ -378,7 +502,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   const pagerdutyServices: PagerDutyServiceConfig[] = options.pagerduty?.services ?? [
     defaultPagerDutyService(rng),
   ];
-  const pagerduty = createPagerDuty({
+  const pagerduty = createPagerDutyChecked({
     clock,
     journal,
     rng,
@@ -391,6 +515,13 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       ? { unknownRoutingKeys: options.pagerduty.unknownRoutingKeys }
       : {}),
     ...(options.pagerduty?.users ? { users: options.pagerduty.users } : {}),
+    ...(options.pagerduty?.teams ? { teams: options.pagerduty.teams } : {}),
+    ...(options.pagerduty?.escalationPolicies
+      ? { escalationPolicies: options.pagerduty.escalationPolicies }
+      : {}),
+    ...(options.pagerduty?.maintenanceWindows
+      ? { maintenanceWindows: options.pagerduty.maintenanceWindows }
+      : {}),
     ...(options.pagerduty?.apiTokens ? { apiTokens: options.pagerduty.apiTokens } : {}),
     ...(options.pagerduty?.apiRateLimit === undefined
       ? {}

@@ -97,3 +97,11 @@ export const notFound = (errors: readonly string[] = []) =>
  */
 export const rateLimited = (headers: Record<string, string>) =>
   new RestError(429, 2020, "Rate Limit Exceeded", [], headers);
+
+/**
+ * 405 for an action the object's state forbids, such as deleting a maintenance window that has
+ * ended (the spec's deleteMaintenanceWindow 405). PagerDuty documents the status, not the body:
+ * the shape of 2002 Arguments Caused Error, with the spec's text as the detail.
+ */
+export const notAllowed = (errors: readonly string[]) =>
+  new RestError(405, 2002, "Arguments Caused Error", errors);

@@ -23,6 +23,7 @@ export interface PagerDutyApiOptions {
   store: PagerDutyStore;
   nowMs(): number;
   newId(): string;
+  newKey(): string;
   journal: RestRuntime["journal"];
   /** Requests per API key per window; default PagerDuty's 960 a minute; false: off. */
   rateLimit?: RateLimit | false;
@@ -40,6 +41,7 @@ export function createPagerDutyApi(options: PagerDutyApiOptions): PagerDutyApi {
       store: options.store,
       nowMs: options.nowMs,
       newId: options.newId,
+      newKey: options.newKey,
       journal: options.journal,
       ...(rateLimiter ? { rateLimiter } : {}),
     },

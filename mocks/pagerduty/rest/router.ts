@@ -56,7 +56,8 @@
  *   user the `From` header names, else the token's user. A route with `from: "required"` is
  *   refused with 400 2016 before its handler runs when there is none, so there it is a User.
  * - `store` (the account: services, users, policies, incidents, ...), `nowMs`/`now` (the
- *   simulator clock at receipt), `newId()` (a `P` + 6 id from the run's seed).
+ *   simulator clock at receipt), `newId()` (a `P` + 6 id from the run's seed), `newKey()` (a
+ *   32-hex-digit integration key from the run's seed).
  * - `render` (references `{id, type, summary, self, html_url}`, self on
  *   https://api.pagerduty.com, html_url on the account's subdomain: render.ts) and
  *   `paginate(key, items, render)` (limit/offset/more/total: pagination.ts).
@@ -128,6 +129,8 @@ export interface RestContext<Requester extends User | null = User | null> {
   readonly nowMs: number;
   readonly now: string;
   newId(): string;
+  /** A new integration key: 32 lowercase hex digits from the run's seed. */
+  newKey(): string;
   readonly render: Renderer;
   /** `limit`/`offset`/`total` of the query (400 when unreadable or past 10,000). */
   page(): Page;
@@ -161,6 +164,8 @@ export interface RestRuntime {
   /** The simulator clock's time, epoch ms. */
   nowMs(): number;
   newId(): string;
+  /** New integration keys; absent: 32 characters made from new ids (still from the seed). */
+  newKey?(): string;
   /** Per API key; absent: no rate limit. */
   rateLimiter?: RestRateLimiter;
   journal(type: string, data: Record<string, unknown>, correlation?: Record<string, string>): void;
@@ -292,6 +297,13 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** 32 lowercase letters and digits from six new ids, for a runtime without its own key source. */
+function keyFromIds(newId: () => string): string {
+  let key = "";
+  while (key.length < 32) key += newId().slice(1).toLowerCase();
+  return key.slice(0, 32);
+}
+
 const JSON_TYPE = "application/json; charset=utf-8";
 
 function toResponse(reply: RestReply, headers: Record<string, string>): Response {
@@ -353,6 +365,7 @@ export function createRestHandler(rt: RestRuntime, routes: readonly RestRoute[])
         nowMs,
         now: new Date(nowMs).toISOString(),
         newId: rt.newId,
+        newKey: rt.newKey ?? (() => keyFromIds(rt.newId)),
         render,
         page: () => readPage(query),
         paginate: (key, items, r) => paginate(readPage(query), key, items, r),

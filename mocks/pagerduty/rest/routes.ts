@@ -3,7 +3,19 @@
  * router orders routes by specificity itself (literal segments before parameters), so the order
  * here does not matter; a method and path registered twice is an error at start-up.
  */
+import { escalationPolicyRoutes } from "./escalationPolicies.js";
+import { maintenanceWindowRoutes } from "./maintenanceWindows.js";
 import { priorityRoutes } from "./priorities.js";
 import type { RestRoute } from "./router.js";
+import { serviceRoutes } from "./services.js";
+import { teamRoutes } from "./teams.js";
+import { userRoutes } from "./users.js";
 
-export const REST_ROUTES: readonly RestRoute[] = [...priorityRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [
+  ...userRoutes,
+  ...teamRoutes,
+  ...escalationPolicyRoutes,
+  ...serviceRoutes,
+  ...priorityRoutes,
+  ...maintenanceWindowRoutes,
+];
