@@ -90,8 +90,13 @@ export class Journal {
   readonly #clock: { now(): number };
   readonly #events: JournalEvent[] = [];
   readonly #timesMs: number[] = [];
-  /** One event, or the list of them once an id has several: most ids (a log's trace) have one. */
+  /**
+   * One event, or the list of them once an id has several: most ids (a log's trace) have one.
+   * Built when first asked for and brought up to date at each ask, so appending does not pay for
+   * it; `#indexed` events are in it.
+   */
   readonly #byCorrelation = new Map<string, JournalEvent | JournalEvent[]>();
+  #indexed = 0;
   /** Types already checked against TYPE_PATTERN: a run uses a few dozen, over and over. */
   readonly #validTypes = new Set<string>();
   /** The last clock reading and its ISO form: events of one instant share the string. */
@@ -157,12 +162,6 @@ export class Journal {
 
     this.#events.push(event);
     this.#timesMs.push(nowMs);
-    const ids = Object.values(correlation);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      // An id named twice in one event indexes it once.
-      if (ids.indexOf(id) === i) this.#index(id, event);
-    }
 
     // With no listener and no delivery under way there is nobody to deliver to.
     if (this.#listeners.size > 0 || this.#dispatching) this.#dispatch(event);
@@ -177,6 +176,15 @@ export class Journal {
   }
 
   #correlated(id: string): readonly JournalEvent[] {
+    for (; this.#indexed < this.#events.length; this.#indexed++) {
+      const event = this.#events[this.#indexed] as JournalEvent;
+      const ids = Object.values(event.correlation);
+      for (let i = 0; i < ids.length; i++) {
+        const value = ids[i] as string;
+        // An id named twice in one event indexes it once.
+        if (ids.indexOf(value) === i) this.#index(value, event);
+      }
+    }
     const found = this.#byCorrelation.get(id);
     return found === undefined ? [] : Array.isArray(found) ? found : [found as JournalEvent];
   }
@@ -425,17 +433,18 @@ function cloneCorrelation(type: string, correlation: unknown): Record<string, st
 }
 
 /**
- * The usual correlation, a few string values, copied in one step; undefined for anything else
- * (an odd key, a value that is not a string, symbol keys), which the checked copy then handles.
+ * The usual correlation, a few string values, copied without the checks' bookkeeping; undefined
+ * for anything else (a `__proto__` key, a value that is not a string), which the checked copy
+ * then handles.
  */
 function cloneFlatStrings(source: Record<string, unknown>): Record<string, string> | undefined {
-  // Spread defines own properties, as `defineOwn` does, keeping the source's layout.
-  const out: Record<string, unknown> = { ...source };
-  for (const key of Object.keys(out)) {
-    if (typeof out[key] !== "string" || key === "__proto__") return undefined;
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (typeof value !== "string" || key === "__proto__") return undefined;
+    out[key] = value;
   }
-  if (Object.getOwnPropertySymbols(source).length > 0) return undefined;
-  return out as Record<string, string>;
+  return out;
 }
 
 function cloneCorrelationChecked(type: string, correlation: unknown): Record<string, string> {
@@ -481,9 +490,9 @@ const QUICK_DEPTH = 32;
 /**
  * The same copy as `clonePlain` for data without anything to report or drop: the usual case,
  * done without building the path of every value. It gives up (UNSURE) at the first value that
- * `clonePlain` would refuse, drop or treat apart (undefined, `__proto__`, symbol keys, objects
- * other than plain ones and arrays, non-finite numbers, deep nesting), and `clonePlain` redoes
- * the whole copy with its checks and messages.
+ * `clonePlain` would refuse, drop or treat apart (undefined, a `__proto__` key, objects other
+ * than plain ones and arrays, non-finite numbers, deep nesting), and `clonePlain` redoes the
+ * whole copy with its checks and messages. Symbol keys are left out by both, as JSON does.
  */
 function cloneQuick(value: unknown, depth: number): unknown {
   switch (typeof value) {
@@ -509,23 +518,19 @@ function cloneQuick(value: unknown, depth: number): unknown {
         return Object.freeze(out);
       }
       if (!isPlainObject(value)) return UNSURE;
-      // Spread defines own properties, as `defineOwn` does, keeping the source's layout.
-      const out: Record<string, unknown> = { ...value };
-      for (const key of Object.keys(out)) {
-        const item = out[key];
+      // Assignment creates the same own properties as `defineOwn` for any key but `__proto__`.
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
         if (key === "__proto__") return UNSURE;
-        if (typeof item === "object" && item !== null) {
+        const item = value[key];
+        // Strings and booleans, the usual values, without a call each.
+        if (typeof item === "string" || typeof item === "boolean") out[key] = item;
+        else {
           const copy = cloneQuick(item, depth + 1);
           if (copy === UNSURE) return UNSURE;
           out[key] = copy;
-        } else if (typeof item === "number") {
-          if (!Number.isFinite(item)) return UNSURE;
-          if (item === 0) out[key] = 0;
-        } else if (typeof item !== "string" && typeof item !== "boolean") {
-          return UNSURE;
         }
       }
-      if (Object.getOwnPropertySymbols(value).length > 0) return UNSURE;
       return Object.freeze(out);
     }
     default:
