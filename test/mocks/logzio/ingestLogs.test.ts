@@ -39,6 +39,36 @@ describe("ingestLogs", () => {
     ]);
   });
 
+  it("indexes @timestamp as its instant's ISO form and keeps the field as sent", () => {
+    const sent = [
+      "2026-01-05T09:00:00.000Z",
+      "2026-02-30T00:00:00.000Z",
+      "2026-01-05T24:00:00.000Z",
+      "2026-01-05T10:00:00.000+01:00",
+      "1767603600000",
+    ];
+    let seq = 0;
+    const result = ingestLogs({
+      accountId: 1,
+      body: sent.map((t) => JSON.stringify({ "@timestamp": t, level: "info" })).join("\n"),
+      queryType: undefined,
+      nowMs: 0,
+      nextSeq: () => ++seq,
+    });
+    expect(result.logs.map((l) => l["@timestamp"])).toEqual([
+      "2026-01-05T09:00:00.000Z",
+      "2026-03-02T00:00:00.000Z",
+      "2026-01-06T00:00:00.000Z",
+      "2026-01-05T09:00:00.000Z",
+      "2026-01-05T09:00:00.000Z",
+    ]);
+    expect(result.logs.map((l) => l.fields["@timestamp"])).toEqual(sent);
+    expect(result.logs.map((l) => l.timestampMs)).toEqual(
+      result.logs.map((l) => Date.parse(l["@timestamp"])),
+    );
+    expect(result.logs.every((l) => l.fields.level === "info")).toBe(true);
+  });
+
   it("counts an empty body as no lines", () => {
     const result = ingestLogs({
       accountId: 1,
