@@ -161,7 +161,7 @@ export class AlertsService {
     const frame = r.searchTimeFrameMinutes ?? 5;
     const windowStartMs = now - frame * MINUTE;
     const qd = sc.queryDefinition;
-    const ctx = { nowMs: now };
+    const ctx = { now: () => now };
     let matches: (doc: Doc) => boolean;
     try {
       matches = compileQuery(toQuery(qd.query), ctx);

@@ -1,6 +1,6 @@
 import { parseInterval } from "./dateMath.js";
 import { fielddataDisabled, invalidQuery, unsupported } from "./errors.js";
-import { type Doc, fieldValues, isAnalyzed, isDateField, toEpochMs } from "./fields.js";
+import { type Doc, dateValues, fieldValues, isAnalyzed, isDateField } from "./fields.js";
 import { DEFAULT_TERMS_SIZE, MAX_BUCKETS, MAX_TERMS_SIZE } from "./limits.js";
 
 type Json = Record<string, unknown>;
@@ -83,15 +83,10 @@ function compileAgg(name: string, def: unknown, insideBucket: boolean): Agg {
 /** Distinct values of a field, typed the way Elasticsearch keys them. */
 const key = (v: string | number | boolean) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
 
+/** A field's numbers in a document: numbers, and for a date field its instants in epoch ms. */
 function numbers(doc: Doc, field: string): number[] {
-  return fieldValues(doc, field).flatMap((v) => {
-    if (typeof v === "number") return [v];
-    if (isDateField(field) && typeof v === "string") {
-      const ms = toEpochMs(v);
-      return ms === undefined ? [] : [ms];
-    }
-    return [];
-  });
+  if (isDateField(field)) return dateValues(doc, field);
+  return fieldValues(doc, field).filter((v): v is number => typeof v === "number");
 }
 
 function metric(type: "avg" | "sum" | "min" | "max", body: Json): Agg {

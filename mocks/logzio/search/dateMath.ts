@@ -52,15 +52,16 @@ function floor(ms: number, unit: string): number {
 
 /**
  * Elasticsearch date math (`now-5m`, `now-1h/h`, `2026-01-01||+1d`, epoch ms) in UTC. `roundUp`
- * is how ES rounds `/unit` for `gt` and `lte`: to the last millisecond of the unit.
+ * is how ES rounds `/unit` for `gt` and `lte`: to the last millisecond of the unit. The clock is
+ * read only for an expression that starts at `now`.
  */
-export function parseDateMath(expr: unknown, nowMs: number, roundUp: boolean): number {
+export function parseDateMath(expr: unknown, now: () => number, roundUp: boolean): number {
   if (typeof expr === "number") return expr;
   if (typeof expr !== "string") throw invalidQuery(`cannot parse date ${JSON.stringify(expr)}`);
   let anchor: number | undefined;
   let rest: string;
   if (expr.startsWith("now")) {
-    anchor = nowMs;
+    anchor = now();
     rest = expr.slice(3);
   } else {
     const at = expr.indexOf("||");

@@ -3,10 +3,10 @@ import { startOfUtcDay } from "./dateMath.js";
 import { fielddataDisabled, invalidQuery } from "./errors.js";
 import {
   type Doc,
+  dateValues,
   fieldValues,
   isAnalyzed,
   isDateField,
-  toEpochMs,
   wildcardRegExp,
 } from "./fields.js";
 import { MAX_RESULTS, MAX_RESULTS_WITH_AGGREGATIONS, WINDOW_DAYS } from "./limits.js";
@@ -45,7 +45,7 @@ type SortKey = { field: string; desc: boolean } | { field: "_doc" | "_score"; de
  */
 export function runSearch(input: SearchInput) {
   const { request, nowMs } = input;
-  const ctx = { nowMs };
+  const ctx = { now: () => nowMs };
   const matches = compileQuery(request.query, ctx);
   const postFilter = request.post_filter ? compileQuery(request.post_filter, ctx) : undefined;
   const aggs = request.aggs ? compileAggs(request.aggs) : undefined;
@@ -138,10 +138,9 @@ function checkSortField(field: string, desc: boolean): SortKey {
 function sortValue(log: SearchableLog, key: SortKey): unknown {
   if (key.field === "_doc") return log.seq;
   if (key.field === "_score") return 1;
-  const values = fieldValues(log, key.field);
-  const xs = isDateField(key.field)
-    ? values.map(toEpochMs).filter((v): v is number => v !== undefined)
-    : values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
+  const xs: unknown[] = isDateField(key.field)
+    ? dateValues(log, key.field)
+    : fieldValues(log, key.field).map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
   if (xs.length === 0) return null;
   // Multi-valued fields sort by their min ascending and their max descending, as in Elasticsearch.
   return [...xs].sort((a, b) => compare(a, b) * (key.desc ? -1 : 1))[0];

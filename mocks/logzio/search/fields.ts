@@ -12,9 +12,15 @@ export const isAnalyzed = (field: string) => ANALYZED_FIELDS.has(field);
 export interface Doc {
   seq: number;
   fields: Record<string, unknown>;
+  /**
+   * The instant the log was indexed at, and its ISO form: what `@timestamp` reads as, whatever
+   * form it was sent in (an ISO string with an offset, epoch ms as a number or a string).
+   */
+  timestampMs?: number;
+  "@timestamp"?: string;
 }
 
-type Leaf = string | number | boolean;
+export type Leaf = string | number | boolean;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -25,22 +31,128 @@ function leaves(v: unknown): Leaf[] {
   return [];
 }
 
-function lookup(v: unknown, parts: readonly string[]): Leaf[] {
-  if (parts.length === 0) return leaves(v);
-  if (Array.isArray(v)) return v.flatMap((x) => lookup(x, parts));
-  if (!isObject(v)) return [];
-  const out: Leaf[] = [];
-  // A dotted key ("a.b": 1) and nested objects ({a: {b: 1}}) are the same field in Elasticsearch.
-  for (let i = parts.length; i >= 1; i--) {
-    const key = parts.slice(0, i).join(".");
-    if (Object.hasOwn(v, key)) out.push(...lookup(v[key], parts.slice(i)));
+/**
+ * Calls `visit` on every value of one field of a document, in `fieldValues` order, until a call
+ * returns true; says whether one did. Compiled once per field name, so a search does not split
+ * the name or build arrays for every document.
+ */
+export type FieldReader = (doc: Doc, visit: (v: Leaf) => boolean) => boolean;
+
+function someLeaf(v: unknown, visit: (v: Leaf) => boolean): boolean {
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return visit(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (someLeaf(x, visit)) return true;
   }
-  return out;
+  return false;
+}
+
+/**
+ * `keys[start][end - start - 1]` is `parts[start..end)` joined with dots: a dotted key ("a.b": 1)
+ * and nested objects ({a: {b: 1}}) are the same field in Elasticsearch, the longest key first.
+ */
+function someAt(
+  v: unknown,
+  keys: readonly (readonly string[])[],
+  start: number,
+  visit: (v: Leaf) => boolean,
+): boolean {
+  if (start === keys.length) return someLeaf(v, visit);
+  if (Array.isArray(v)) {
+    for (const x of v) if (someAt(x, keys, start, visit)) return true;
+    return false;
+  }
+  if (!isObject(v)) return false;
+  const row = keys[start] as readonly string[];
+  for (let end = keys.length; end > start; end--) {
+    const key = row[end - start - 1] as string;
+    if (Object.hasOwn(v, key) && someAt(v[key], keys, end, visit)) return true;
+  }
+  return false;
+}
+
+function compileReader(field: string): FieldReader {
+  const parts = field.split(".");
+  if (parts.length === 1) {
+    return (doc, visit) => {
+      const fields = doc.fields;
+      const v = fields[field];
+      if (v === undefined) return false;
+      // Object.prototype holds no strings, numbers or booleans: only the others can be inherited.
+      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return visit(v);
+      return Object.hasOwn(fields, field) && someLeaf(v, visit);
+    };
+  }
+  const keys = parts.map((_, start) =>
+    parts.slice(start).map((_, i) => parts.slice(start, start + i + 1).join(".")),
+  );
+  return (doc, visit) => someAt(doc.fields, keys, 0, visit);
+}
+
+const readers = new Map<string, FieldReader>();
+/** Field names come from queries: the cache is dropped rather than let grow without bound. */
+const MAX_READERS = 4096;
+
+function cachedReader(field: string): FieldReader {
+  let reader = readers.get(field);
+  if (reader === undefined) {
+    if (readers.size >= MAX_READERS) readers.clear();
+    reader = compileReader(field);
+    readers.set(field, reader);
+  }
+  return reader;
+}
+
+/**
+ * How a field's values are read. `@timestamp` reads as the indexed instant, never as the value
+ * the log was sent with: its ISO string, or for date comparisons (`dates`) its epoch ms.
+ */
+export function fieldReader(field: string, dates = false): FieldReader {
+  const fromFields = cachedReader(field);
+  if (!isDateField(field)) return fromFields;
+  return dates
+    ? (doc, visit) => readInstant(doc, visit, fromFields)
+    : (doc, visit) => readIso(doc, visit, fromFields);
+}
+
+function readInstant(doc: Doc, visit: (v: Leaf) => boolean, fromFields: FieldReader): boolean {
+  const ms = doc.timestampMs;
+  return typeof ms === "number" ? visit(ms) : fromFields(doc, visit);
+}
+
+function readIso(doc: Doc, visit: (v: Leaf) => boolean, fromFields: FieldReader): boolean {
+  const iso = doc["@timestamp"];
+  return typeof iso === "string" ? visit(iso) : fromFields(doc, visit);
 }
 
 /** Every value of a field in a document (arrays flattened). */
 export function fieldValues(doc: Doc, field: string): Leaf[] {
-  return lookup(doc.fields, field.split("."));
+  const out: Leaf[] = [];
+  fieldReader(field)(doc, (v) => {
+    out.push(v);
+    return false;
+  });
+  return out;
+}
+
+/** The first value of a field in a document, if it has one. */
+export function firstValue(doc: Doc, field: string): Leaf | undefined {
+  let first: Leaf | undefined;
+  fieldReader(field)(doc, (v) => {
+    first = v;
+    return true;
+  });
+  return first;
+}
+
+/** The epoch ms of a date field's values, as sorting and numeric aggregations read them. */
+export function dateValues(doc: Doc, field: string): number[] {
+  const out: number[] = [];
+  fieldReader(field, true)(doc, (v) => {
+    const ms = toEpochMs(v);
+    if (ms !== undefined) out.push(ms);
+    return false;
+  });
+  return out;
 }
 
 /** The dotted paths of every leaf field in a document. */
@@ -80,20 +192,48 @@ export function termMatches(
   term: Leaf,
   caseInsensitive = false,
 ): boolean {
+  return termTester(field, term, caseInsensitive)(value);
+}
+
+/** `termMatches` for one field and term, with the term's forms worked out once. */
+export function termTester(
+  field: string,
+  term: Leaf,
+  caseInsensitive = false,
+): (v: Leaf) => boolean {
   if (isDateField(field)) {
-    const a = toEpochMs(value);
     const b = typeof term === "boolean" ? undefined : toEpochMs(term);
-    return a !== undefined && a === b;
+    return (v) => {
+      const a = toEpochMs(v);
+      return a !== undefined && a === b;
+    };
   }
-  if (typeof value === "number") return term !== "" && Number(term) === value;
-  if (typeof value === "boolean") return String(term) === String(value);
+  const asNumber = term === "" ? Number.NaN : Number(term);
+  const asString = String(term);
   if (isAnalyzed(field)) {
-    const t = caseInsensitive ? String(term).toLowerCase() : String(term);
-    return analyze(value).includes(t);
+    const t = caseInsensitive ? asString.toLowerCase() : asString;
+    return (v) =>
+      typeof v === "number"
+        ? asNumber === v
+        : typeof v === "boolean"
+          ? asString === String(v)
+          : analyze(v).includes(t);
   }
-  return caseInsensitive
-    ? value.toLowerCase() === String(term).toLowerCase()
-    : value === String(term);
+  if (caseInsensitive) {
+    const lower = asString.toLowerCase();
+    return (v) =>
+      typeof v === "number"
+        ? asNumber === v
+        : typeof v === "boolean"
+          ? asString === String(v)
+          : v.toLowerCase() === lower;
+  }
+  return (v) =>
+    typeof v === "string"
+      ? v === asString
+      : typeof v === "number"
+        ? asNumber === v
+        : asString === String(v);
 }
 
 /** A Lucene wildcard (`*`, `?`, `\` escapes) as an anchored RegExp. */
@@ -113,9 +253,14 @@ const escapeRe = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 /** Wildcard on a field: per word for text (pattern normalised to lower case), whole value otherwise. */
 export function wildcardMatches(field: string, value: Leaf, pattern: string, ci = false): boolean {
-  if (isAnalyzed(field) && typeof value === "string") {
-    const re = wildcardRegExp(pattern.toLowerCase(), ci);
-    return analyze(value).some((w) => re.test(w));
-  }
-  return wildcardRegExp(pattern, ci).test(String(value));
+  return wildcardTester(field, pattern, ci)(value);
+}
+
+/** `wildcardMatches` for one field and pattern, its expressions compiled once. */
+export function wildcardTester(field: string, pattern: string, ci = false): (v: Leaf) => boolean {
+  const whole = wildcardRegExp(pattern, ci);
+  if (!isAnalyzed(field)) return (v) => whole.test(String(v));
+  const word = wildcardRegExp(pattern.toLowerCase(), ci);
+  return (v) =>
+    typeof v === "string" ? analyze(v).some((w) => word.test(w)) : whole.test(String(v));
 }

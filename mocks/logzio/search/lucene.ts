@@ -18,7 +18,8 @@ export interface LuceneOptions {
   /** Fields a term without `field:` searches; `*` is every field. */
   defaultFields: readonly string[];
   defaultOperator: "or" | "and";
-  nowMs: number;
+  /** The simulator clock, read only by date math that starts at `now`. */
+  now: () => number;
 }
 
 type Occur = "must" | "should" | "must_not";
@@ -255,13 +256,13 @@ function compile(node: Node, o: LuceneOptions): Predicate {
         ...(upper === "*" ? {} : node.incUpper ? { lte: upper } : { lt: upper }),
       };
       return perField(node.field, o, (f) =>
-        lower === "*" && upper === "*" ? exists(f) : range(f, bounds, o.nowMs),
+        lower === "*" && upper === "*" ? exists(f) : range(f, bounds, o.now),
       );
     }
     case "compare": {
       if (node.value === "") return none;
       const bounds = { [node.op]: node.value };
-      return perField(node.field, o, (f) => range(f, bounds, o.nowMs));
+      return perField(node.field, o, (f) => range(f, bounds, o.now));
     }
   }
 }

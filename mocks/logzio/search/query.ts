@@ -13,12 +13,24 @@ import {
   type Predicate,
   phrase,
   range,
+  type TimeSpan,
   term,
   wildcard,
 } from "./predicates.js";
 
 export interface QueryContext {
-  nowMs: number;
+  /** The simulator clock's reading, asked only by date math that starts at `now`. */
+  now(): number;
+}
+
+/**
+ * A compiled query, and the instants (`@timestamp`, both ends included) outside which it matches
+ * nothing, as its required `range` clauses on `@timestamp` say. That span only narrows which logs
+ * are tested: `matches` still decides for each one.
+ */
+export interface CompiledQuery {
+  matches: Predicate;
+  span?: TimeSpan;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -59,6 +71,30 @@ const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v)
 
 /** The Elasticsearch query DSL subset Logz.io users write, compiled to a predicate. */
 export function compileQuery(query: unknown, ctx: QueryContext): Predicate {
+  return compileSearchQuery(query, ctx).matches;
+}
+
+/** `compileQuery`, with the span of `@timestamp` that the query's required clauses allow. */
+export function compileSearchQuery(query: unknown, ctx: QueryContext): CompiledQuery {
+  const keys = isObject(query) ? Object.keys(query) : [];
+  if (keys.length === 1 && isObject(query)) {
+    const name = keys[0];
+    if (name === "bool") return compileBool(query.bool, ctx);
+    if (name === "range") {
+      const matches = compileClause(query, ctx) as ReturnType<typeof range>;
+      return matches.span ? { matches, span: matches.span } : { matches };
+    }
+    if (name === "constant_score") {
+      const body = query.constant_score;
+      if (!isObject(body)) throw invalidQuery("[constant_score] must be an object");
+      onlyKeys("constant_score", body, ["filter", "boost", "_name"]);
+      return compileSearchQuery(body.filter, ctx);
+    }
+  }
+  return { matches: compileClause(query, ctx) };
+}
+
+function compileClause(query: unknown, ctx: QueryContext): Predicate {
   if (!isObject(query)) throw invalidQuery("a query must be an object");
   const keys = Object.keys(query);
   if (keys.length !== 1)
@@ -72,7 +108,7 @@ export function compileQuery(query: unknown, ctx: QueryContext): Predicate {
     case "match_none":
       return none;
     case "bool":
-      return compileBool(body, ctx);
+      return compileBool(body, ctx).matches;
     case "term": {
       const [field, raw] = singleField(name, body);
       const { value, params } = fieldParams(name, raw, ["value"], ["case_insensitive"]);
@@ -136,7 +172,7 @@ export function compileQuery(query: unknown, ctx: QueryContext): Predicate {
       // The legacy from/to form: inclusive unless include_lower/include_upper say otherwise.
       if (isLeaf(raw.from)) bounds[raw.include_lower === false ? "gt" : "gte"] = raw.from;
       if (isLeaf(raw.to)) bounds[raw.include_upper === false ? "lt" : "lte"] = raw.to;
-      return range(field, bounds, ctx.nowMs);
+      return range(field, bounds, ctx.now);
     }
     case "exists": {
       if (!isObject(body) || typeof body.field !== "string")
@@ -155,14 +191,14 @@ export function compileQuery(query: unknown, ctx: QueryContext): Predicate {
     case "constant_score": {
       if (!isObject(body)) throw invalidQuery("[constant_score] must be an object");
       onlyKeys(name, body, ["filter", "boost", "_name"]);
-      return compileQuery(body.filter, ctx);
+      return compileSearchQuery(body.filter, ctx).matches;
     }
     default:
       throw unsupported(`Query clause [${name}]`);
   }
 }
 
-function compileBool(body: unknown, ctx: QueryContext): Predicate {
+function compileBool(body: unknown, ctx: QueryContext): CompiledQuery {
   if (!isObject(body)) throw invalidQuery("[bool] must be an object");
   onlyKeys("bool", body, [
     "must",
@@ -174,7 +210,10 @@ function compileBool(body: unknown, ctx: QueryContext): Predicate {
     "_name",
     "adjust_pure_negative",
   ]);
-  const must = [...list(body.must), ...list(body.filter)].map((q) => compileQuery(q, ctx));
+  const required = [...list(body.must), ...list(body.filter)].map((q) =>
+    compileSearchQuery(q, ctx),
+  );
+  const must = required.map((c) => c.matches);
   const should = list(body.should).map((q) => compileQuery(q, ctx));
   const mustNot = list(body.must_not).map((q) => compileQuery(q, ctx));
   // OpenSearch's rule (Logz.io runs OpenSearch): should is optional once must or filter is present,
@@ -185,7 +224,19 @@ function compileBool(body: unknown, ctx: QueryContext): Predicate {
         ? 1
         : 0
       : minimumShouldMatch(body.minimum_should_match, should.length);
-  return and([...must, atLeast(should, min), ...mustNot.map(not)]);
+  const matches = and([...must, atLeast(should, min), ...mustNot.map(not)]);
+  // Every required clause holds for a match, so each one's span does.
+  let span: TimeSpan | undefined;
+  for (const { span: s } of required) {
+    if (s === undefined) continue;
+    span = span === undefined ? s : intersect(span, s);
+  }
+  return span === undefined ? { matches } : { matches, span };
+}
+
+function intersect(a: TimeSpan, b: TimeSpan): TimeSpan {
+  if (Number.isNaN(a.from) || Number.isNaN(b.from)) return { from: Number.NaN, to: Number.NaN };
+  return { from: Math.max(a.from, b.from), to: Math.min(a.to, b.to) };
 }
 
 /** Integers and percentages, negative ones counting from the number of clauses. */
@@ -231,5 +282,5 @@ function compileQueryString(body: unknown, ctx: QueryContext): Predicate {
   const defaultFields = fields ?? [
     typeof body.default_field === "string" ? body.default_field : "*",
   ];
-  return compileLucene(body.query, { defaultFields, defaultOperator: op, nowMs: ctx.nowMs });
+  return compileLucene(body.query, { defaultFields, defaultOperator: op, now: ctx.now });
 }
