@@ -24,11 +24,33 @@ export interface IndexedLog {
   fields: Record<string, unknown>;
 }
 
+/**
+ * Some of an account's logs, in ingest order: `docs[start..end)`. `appendOnly`: `docs` is the
+ * account's own list, which only ever grows at the end, so what is derived from its first
+ * entries (a search's columns) stays true.
+ */
+export interface LogRange {
+  readonly docs: readonly IndexedLog[];
+  readonly start: number;
+  readonly end: number;
+  readonly appendOnly: boolean;
+}
+
+interface AccountLogs {
+  /** In ingest order. */
+  readonly logs: IndexedLog[];
+  /**
+   * The same logs by `timestampMs`, ties in ingest order; absent while `logs` is itself in that
+   * order, as it is when logs arrive in time order.
+   */
+  byTime?: IndexedLog[];
+}
+
 /** The listener's state: accounts by token and their logs. Plain data, no HTTP. */
 export class LogzioStore {
   readonly #accounts: readonly LogzioAccount[];
   readonly #byShippingToken = new Map<string, LogzioAccount>();
-  readonly #logs = new Map<number, IndexedLog[]>();
+  readonly #logs = new Map<number, AccountLogs>();
   #seq = 0;
 
   constructor(accounts: readonly LogzioAccount[]) {
@@ -62,18 +84,56 @@ export class LogzioStore {
     return ++this.#seq;
   }
 
+  /** Stores a log. Its document is kept as it is: nothing may change it afterwards. */
   add(log: IndexedLog): void {
-    let list = this.#logs.get(log.accountId);
-    if (!list) {
-      list = [];
-      this.#logs.set(log.accountId, list);
+    let account = this.#logs.get(log.accountId);
+    if (!account) {
+      account = { logs: [] };
+      this.#logs.set(log.accountId, account);
     }
-    list.push(log);
+    const { logs } = account;
+    const last = logs[logs.length - 1];
+    logs.push(log);
+    if (account.byTime) insertByTime(account.byTime, log);
+    else if (last !== undefined && log.timestampMs < last.timestampMs) {
+      // The first log out of time order: until now the ingest order was the time order.
+      account.byTime = logs.slice(0, -1);
+      insertByTime(account.byTime, log);
+    }
   }
 
   /** An account's logs in ingest order; the search API queries over this. */
   logs(accountId: number): readonly IndexedLog[] {
-    return this.#logs.get(accountId) ?? [];
+    return this.#logs.get(accountId)?.logs ?? [];
+  }
+
+  /**
+   * An account's logs with `fromMs <= timestampMs` and `timestampMs < toMs` (`<=` when
+   * `toInclusive`), in ingest order, found by binary search on the time order.
+   */
+  between(accountId: number, fromMs: number, toMs: number, toInclusive = false): LogRange {
+    const account = this.#logs.get(accountId);
+    if (!account || Number.isNaN(fromMs) || Number.isNaN(toMs)) {
+      return { docs: [], start: 0, end: 0, appendOnly: false };
+    }
+    const { logs, byTime } = account;
+    const sorted = byTime ?? logs;
+    const start = firstAtOrAfter(sorted, fromMs);
+    const end = Math.max(
+      start,
+      toInclusive ? firstAfter(sorted, toMs) : firstAtOrAfter(sorted, toMs),
+    );
+    if (!byTime) return { docs: logs, start, end, appendOnly: true };
+    const n = end - start;
+    let found: IndexedLog[];
+    if (n * Math.log2(n + 1) > logs.length) {
+      // Most of the account: one pass in ingest order costs less than sorting the span.
+      found = logs.filter(
+        (l) =>
+          l.timestampMs >= fromMs && (toInclusive ? l.timestampMs <= toMs : l.timestampMs < toMs),
+      );
+    } else found = byTime.slice(start, end).sort((a, b) => a.seq - b.seq);
+    return { docs: found, start: 0, end: found.length, appendOnly: false };
   }
 
   reset(): void {
@@ -91,4 +151,35 @@ export class LogzioStore {
       })),
     };
   }
+}
+
+/** The first index whose log is at or after `ms` in a list in time order. */
+function firstAtOrAfter(sorted: readonly IndexedLog[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as IndexedLog).timestampMs < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose log is after `ms` in a list in time order. */
+function firstAfter(sorted: readonly IndexedLog[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as IndexedLog).timestampMs <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts a log after every log at or before its instant: late logs land near the end. */
+function insertByTime(sorted: IndexedLog[], log: IndexedLog): void {
+  const last = sorted[sorted.length - 1];
+  if (last === undefined || last.timestampMs <= log.timestampMs) sorted.push(log);
+  else sorted.splice(firstAfter(sorted, log.timestampMs), 0, log);
 }

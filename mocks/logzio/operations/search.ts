@@ -13,7 +13,8 @@ export interface SearchParams {
 export function search(params: SearchParams) {
   return runSearch({
     request: params.request,
-    logs: params.store.logs(params.account.accountId),
+    logs: (fromMs, toMs, toInclusive) =>
+      params.store.between(params.account.accountId, fromMs, toMs, toInclusive),
     nowMs: params.nowMs,
     dayOffset: params.dayOffset,
   });

@@ -1,4 +1,5 @@
-import { compileAggs } from "./aggs.js";
+import type { LogRange } from "../store.js";
+import { compileAggs, type DocSet } from "./aggs.js";
 import { startOfUtcDay } from "./dateMath.js";
 import { fielddataDisabled, invalidQuery } from "./errors.js";
 import {
@@ -10,7 +11,8 @@ import {
   wildcardRegExp,
 } from "./fields.js";
 import { MAX_RESULTS, MAX_RESULTS_WITH_AGGREGATIONS, WINDOW_DAYS } from "./limits.js";
-import { compileQuery } from "./query.js";
+import { all, type Predicate } from "./predicates.js";
+import { compileQuery, compileSearchQuery } from "./query.js";
 
 /** A search request after the transport has checked its top-level shape. */
 export interface SearchRequest {
@@ -29,9 +31,16 @@ export interface SearchableLog extends Doc {
   timestampMs: number;
 }
 
+/**
+ * Where a search finds its logs: those with `fromMs <= timestampMs` and `timestampMs < toMs`
+ * (`<=` when `toInclusive`), in ingest order. A store answers by binary search on time.
+ */
+export type LogWindows = (fromMs: number, toMs: number, toInclusive: boolean) => LogRange;
+
 export interface SearchInput {
   request: SearchRequest;
-  logs: readonly SearchableLog[];
+  /** The account's logs in ingest order, or a source that finds those of a time window. */
+  logs: readonly SearchableLog[] | LogWindows;
   nowMs: number;
   /** `?dayOffset=`: slides the two-day window back (0 and 1 mean today and yesterday). */
   dayOffset?: number;
@@ -46,7 +55,8 @@ type SortKey = { field: string; desc: boolean } | { field: "_doc" | "_score"; de
 export function runSearch(input: SearchInput) {
   const { request, nowMs } = input;
   const ctx = { now: () => nowMs };
-  const matches = compileQuery(request.query, ctx);
+  const query = compileSearchQuery(request.query, ctx);
+  const matches = query.matches;
   const postFilter = request.post_filter ? compileQuery(request.post_filter, ctx) : undefined;
   const aggs = request.aggs ? compileAggs(request.aggs) : undefined;
   const from = request.from ?? 0;
@@ -67,14 +77,34 @@ export function runSearch(input: SearchInput) {
   const today = startOfUtcDay(nowMs);
   const windowStart = today - (offset + WINDOW_DAYS - 1) * 86_400_000;
   const windowEnd = offset === 0 ? Number.POSITIVE_INFINITY : today - (offset - 1) * 86_400_000;
-  const inWindow = input.logs.filter(
-    (l) => l.timestampMs >= windowStart && l.timestampMs < windowEnd,
-  );
+  // Only logs inside the query's required range on @timestamp can match: the rest are not tested.
+  const span = query.span;
+  let lo = windowStart;
+  let hi = windowEnd;
+  let hiInclusive = false;
+  if (span !== undefined) {
+    if (Number.isNaN(span.from) || Number.isNaN(span.to)) lo = Number.NaN;
+    else {
+      lo = Math.max(lo, span.from);
+      if (span.to < hi) {
+        hi = span.to;
+        hiInclusive = true;
+      }
+    }
+  }
+  const range = windowOf(input.logs, lo, hi, hiInclusive);
 
-  const matched = inWindow.filter(matches);
-  const hitsDocs = postFilter ? matched.filter(postFilter) : matched;
-  const sorted = sortKeys.length > 0 ? sortDocs(hitsDocs, sortKeys) : [...hitsDocs];
-  const page = sorted.slice(from, from + size);
+  // Documents are collected only when a filter leaves some out: match_all keeps the range.
+  const matched: DocSet = matches === all ? range : filtered(range, matches);
+  const hitsSet = postFilter ? filtered(matched, postFilter) : matched;
+  const total = hitsSet.end - hitsSet.start;
+  const page =
+    sortKeys.length > 0
+      ? sortDocs(materialize(hitsSet), sortKeys).slice(from, from + size)
+      : hitsSet.docs.slice(
+          Math.min(hitsSet.start + from, hitsSet.end),
+          Math.min(hitsSet.start + from + size, hitsSet.end),
+        );
   const bySort = sortKeys.length > 0 && !(sortKeys.length === 1 && sortKeys[0]?.field === "_score");
 
   return {
@@ -83,9 +113,9 @@ export function runSearch(input: SearchInput) {
     _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
     hits: {
       // A number, as in the spec's example (ES 6.8), not OpenSearch's {value, relation}.
-      total: hitsDocs.length,
-      max_score: bySort ? null : hitsDocs.length > 0 ? 1 : null,
-      hits: page.map((log) => ({
+      total,
+      max_score: bySort ? null : total > 0 ? 1 : null,
+      hits: (page as SearchableLog[]).map((log) => ({
         _index: indexName(log),
         _type: "doc",
         _id: `${log.accountId}-${log.seq}`,
@@ -96,6 +126,33 @@ export function runSearch(input: SearchInput) {
     },
     ...(aggs ? { aggregations: aggs(matched) } : {}),
   };
+}
+
+/** The logs of `[lo, hi)` (`[lo, hi]` when `hiInclusive`), in ingest order. */
+function windowOf(
+  logs: readonly SearchableLog[] | LogWindows,
+  lo: number,
+  hi: number,
+  hiInclusive: boolean,
+): DocSet {
+  if (typeof logs === "function") return logs(lo, hi, hiInclusive);
+  const docs = logs.filter(
+    (l) => l.timestampMs >= lo && (hiInclusive ? l.timestampMs <= hi : l.timestampMs < hi),
+  );
+  return { docs, start: 0, end: docs.length, appendOnly: false };
+}
+
+function filtered(set: DocSet, keep: Predicate): DocSet {
+  const docs: Doc[] = [];
+  for (let i = set.start; i < set.end; i++) {
+    const doc = set.docs[i] as Doc;
+    if (keep(doc)) docs.push(doc);
+  }
+  return { docs, start: 0, end: docs.length, appendOnly: false };
+}
+
+function materialize(set: DocSet): SearchableLog[] {
+  return set.docs.slice(set.start, set.end) as SearchableLog[];
 }
 
 /** Logz.io's daily index names look like `logzioCustomerIndex<yymmdd>`. */
@@ -142,6 +199,7 @@ function sortValue(log: SearchableLog, key: SortKey): unknown {
     ? dateValues(log, key.field)
     : fieldValues(log, key.field).map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
   if (xs.length === 0) return null;
+  if (xs.length === 1) return xs[0];
   // Multi-valued fields sort by their min ascending and their max descending, as in Elasticsearch.
   return [...xs].sort((a, b) => compare(a, b) * (key.desc ? -1 : 1))[0];
 }
