@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from "../../../simulator/kernel/clock.js";
 import type { Journal } from "../../../simulator/kernel/journal.js";
-import { type Doc, fieldValues } from "../search/fields.js";
+import { type Doc, fieldValues, firstValue } from "../search/fields.js";
+import type { Predicate } from "../search/predicates.js";
 import { compileQuery } from "../search/query.js";
 import type { LogzioAccount, LogzioStore } from "../store.js";
 import {
@@ -53,6 +54,13 @@ export class AlertsService {
   /** Last journaled outcome per alert, so unchanged quiet evaluations stay out of the journal. */
   readonly #lastOutcome = new Map<number, string>();
   readonly #events: TriggeredEvent[] = [];
+  /**
+   * Each definition's compiled query, when compiling it did not read the clock (no `now` date
+   * math): the same every minute. An update replaces the request, and so the entry.
+   */
+  readonly #compiled = new WeakMap<AlertRequest, Predicate>();
+  /** The instant being evaluated. */
+  #now = 0;
   #nextId = 1;
 
   constructor(opts: AlertsServiceOptions) {
@@ -161,15 +169,9 @@ export class AlertsService {
     const frame = r.searchTimeFrameMinutes ?? 5;
     const windowStartMs = now - frame * MINUTE;
     const qd = sc.queryDefinition;
-    const ctx = { now: () => now };
-    let matches: (doc: Doc) => boolean;
+    let matches: Predicate;
     try {
-      matches = compileQuery(toQuery(qd.query), ctx);
-      if (qd.filters) {
-        const filter = compileQuery(qd.filters, ctx);
-        const query = matches;
-        matches = (d) => query(d) && filter(d);
-      }
+      matches = this.#matcher(r, qd, now);
     } catch (error) {
       journal.append("logzio.alert.evaluated", {
         source: "logzio",
@@ -178,15 +180,12 @@ export class AlertsService {
       return;
     }
     // Logz.io's own trigger logs never feed alerts.
-    const docs = store
-      .logs(alert.accountId)
-      .filter(
-        (l) =>
-          l.timestampMs >= windowStartMs &&
-          l.timestampMs < now &&
-          l.type !== "logzio-alert" &&
-          matches(l),
-      );
+    const window = store.between(alert.accountId, windowStartMs, now);
+    const docs: Doc[] = [];
+    for (let i = window.start; i < window.end; i++) {
+      const log = window.docs[i] as (typeof window.docs)[number];
+      if (log.type !== "logzio-alert" && matches(log)) docs.push(log);
+    }
 
     const groupBy = qd.groupBy ?? [];
     const groups = new Map<string, { values: string[]; docs: Doc[] }>();
@@ -195,7 +194,7 @@ export class AlertsService {
     for (const doc of docs) {
       const values: string[] = [];
       for (const field of groupBy) {
-        const v = fieldValues(doc, field)[0];
+        const v = firstValue(doc, field);
         if (v === undefined || v === null) break;
         values.push(String(v));
       }
@@ -278,6 +277,32 @@ export class AlertsService {
       if (!event.suppressed) this.#opts.notify?.(alert, event, samplesOf.get(event) ?? []);
     }
   }
+
+  /** The definition's query and filters as one predicate, compiled once when it can be. */
+  #matcher(
+    request: AlertRequest,
+    qd: AlertRequest["subComponents"][number]["queryDefinition"],
+    now: number,
+  ): Predicate {
+    this.#now = now;
+    const cached = this.#compiled.get(request);
+    if (cached) return cached;
+    let readsClock = false;
+    const ctx = {
+      now: () => {
+        readsClock = true;
+        return this.#now;
+      },
+    };
+    let matches = compileQuery(toQuery(qd.query), ctx);
+    if (qd.filters) {
+      const filter = compileQuery(qd.filters, ctx);
+      const query = matches;
+      matches = (d) => query(d) && filter(d);
+    }
+    if (!readsClock) this.#compiled.set(request, matches);
+    return matches;
+  }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -308,8 +333,9 @@ function aggregate(
   if (type === "SUM") return nums.reduce((a, b) => a + b, 0);
   // Min, max and average of nothing are undefined: such a group cannot trigger.
   if (nums.length === 0) return undefined;
-  if (type === "MIN") return Math.min(...nums);
-  if (type === "MAX") return Math.max(...nums);
+  // A fold, not a spread: a window can hold more values than a call takes arguments.
+  if (type === "MIN") return nums.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+  if (type === "MAX") return nums.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
   return nums.reduce((a, b) => a + b, 0) / nums.length;
 }
 

@@ -200,6 +200,47 @@ describe("alert engine", () => {
     expect(t.results).toMatchObject([{ name: "silence", severity: "SEVERE", hits: 0 }]);
   });
 
+  it("reads date math in a query at each tick's instant, not at the first", async () => {
+    const lastMinute = alert(
+      {},
+      {
+        query: {
+          bool: {
+            filter: [{ term: { level: "ERROR" } }, { range: { "@timestamp": { gte: "now-1m" } } }],
+          },
+        },
+      },
+    );
+    await api("POST", "/v2/alerts", lastMinute);
+    await ship(sim, [{ level: "ERROR", message: "once" }]);
+    await sim.clock.runFor(MINUTE);
+    // At the next tick the log is still in the 5-minute window, but no longer in the last minute.
+    await sim.clock.runFor(MINUTE);
+    const evaluated = sim.journal.byType("logzio.alert.evaluated").map((e) => e.data.matched);
+    expect(evaluated).toEqual([1, 0]);
+    expect((await triggered()).total).toBe(1);
+  });
+
+  it("evaluates an updated query from the next tick on", async () => {
+    await api("POST", "/v2/alerts", alert());
+    await ship(sim, [
+      { level: "ERROR", message: "a" },
+      { level: "WARN", message: "b" },
+      { level: "WARN", message: "c" },
+    ]);
+    await sim.clock.runFor(MINUTE);
+    const updated = await api("PUT", "/v2/alerts/1", alert({}, { query: "level:WARN" }));
+    expect(updated.status).toBe(200);
+    await sim.clock.runFor(MINUTE);
+    const fired = sim.journal
+      .byType("logzio.alert.triggered")
+      .map((e) => [e.data.severity, e.data.hits]);
+    expect(fired).toEqual([
+      ["LOW", 1],
+      ["LOW", 2],
+    ]);
+  });
+
   it("aggregates a field and keeps logs outside the window out", async () => {
     const sum = alert(
       {},
