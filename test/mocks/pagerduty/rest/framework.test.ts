@@ -3,6 +3,7 @@
  * segment, routing, pagination, JSON bodies, the From header, the rate limit and the journal.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createRestHandler, ok } from "../../../../mocks/pagerduty/rest/router.js";
 import type { Simulator } from "../../../../simulator/cli/api.js";
 import { ACCEPT, api, reset, startSimulator, token } from "./helpers.js";
 
@@ -35,6 +36,50 @@ describe("authentication", () => {
     const bare = await api(sim, "GET", "/priorities", { headers: { accept: "*/*" } });
     expect(bare.status).toBe(200);
     expect(bare.json).toEqual(reply.json);
+  });
+});
+
+describe("OAuth-style tokens", () => {
+  it("serves a key configured as a bearer token with Bearer only", async () => {
+    const bearer = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const { sim: oauth, close: closeOauth } = await startSimulator({
+      seed: "rest-bearer",
+      pagerduty: {
+        apiTokens: [{ token: bearer, user: "owner@watermelon.example", type: "bearer" }],
+      },
+    });
+    try {
+      const me = await api(oauth, "GET", "/users/me", { auth: `Bearer ${bearer}` });
+      expect(me.status).toBe(200);
+      expect(me.json.user.email).toBe("owner@watermelon.example");
+      const asKey = await api(oauth, "GET", "/users/me", { auth: `Token token=${bearer}` });
+      expect(asKey.status).toBe(401);
+    } finally {
+      await closeOauth();
+    }
+  });
+});
+
+describe("route registration", () => {
+  it("refuses a method and path registered twice", () => {
+    const route = {
+      method: "GET",
+      path: "/things/{id}",
+      operationId: "getThing",
+      handler: () => ok({}),
+    } as const;
+    const runtime = {
+      store: {} as never,
+      nowMs: () => 0,
+      newId: () => "PAAAAAA",
+      journal: () => {},
+    };
+    expect(() =>
+      createRestHandler({ ...runtime, store: { subdomain: "x" } as never }, [
+        route,
+        { ...route, path: "/things/{thing_id}" },
+      ]),
+    ).toThrow(/registered twice/);
   });
 });
 
