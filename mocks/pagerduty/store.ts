@@ -5,6 +5,7 @@
  * §2.2, §2.3), so the REST API renders these records rather than translating them, and the
  * incident lifecycle moves `status` through the same values. No HTTP, no clock, no journal here.
  */
+import { type ScheduleRecord, ScheduleStore, type StoredSchedule } from "./schedules/store.js";
 
 /** `{id, type}` as the REST API's references carry; summary, self and html_url are rendered. */
 export interface Reference<T extends string> {
@@ -344,6 +345,8 @@ export interface PagerDutyAccount {
   maintenance_windows: MaintenanceWindow[];
   api_tokens: ApiToken[];
   last_maintenance_window_number: number;
+  /** On-call schedules with their overrides (schedules/store.ts). */
+  schedules?: ScheduleRecord[];
 }
 
 export interface PagerDutyState {
@@ -360,6 +363,7 @@ export interface PagerDutyState {
   escalation_policies: EscalationPolicy[];
   priorities: Priority[];
   maintenance_windows: MaintenanceWindow[];
+  schedules?: ScheduleRecord[];
 }
 
 const reference = <T extends string>(id: string, type: T): Reference<T> => ({ id, type });
@@ -452,8 +456,12 @@ export class PagerDutyStore {
   readonly #openAlerts = new Map<string, Alert>();
   #lastIncidentNumber = 0;
 
+  /** On-call schedules and their overrides: REST /schedules edits them (schedules/store.ts). */
+  readonly schedules: ScheduleStore;
+
   constructor(subdomain: string, input: PagerDutyAccountInput) {
     this.subdomain = subdomain;
+    this.schedules = new ScheduleStore(input.schedules ?? []);
     this.#configured = structuredClone({
       users: [],
       teams: [],
@@ -486,6 +494,19 @@ export class PagerDutyStore {
     }
     this.#apiTokens = copy.api_tokens;
     this.#lastMaintenanceWindowNumber = copy.last_maintenance_window_number;
+  }
+
+  schedule(id: string): StoredSchedule | undefined {
+    return this.schedules.get(id);
+  }
+
+  /**
+   * The users on call in a schedule at `atMs` (epoch ms): whoever its final schedule (layers and
+   * overrides) has then, if they are still users of the account; none in a gap or for an
+   * unknown schedule. The incident lifecycle resolves schedule targets with it.
+   */
+  onCallUsers(scheduleId: string, atMs: number): string[] {
+    return this.schedules.onCallUsers(scheduleId, atMs).filter((id) => this.#users.get(id));
   }
 
   htmlUrl(path: string): string {
@@ -797,6 +818,7 @@ export class PagerDutyStore {
     this.#openAlerts.clear();
     this.#lastIncidentNumber = 0;
     this.#loadAccount(this.#configured);
+    this.schedules.reset();
   }
 
   /**
@@ -821,6 +843,7 @@ export class PagerDutyStore {
       escalation_policies: this.#escalationPolicies.all(),
       priorities: this.#priorities.all(),
       maintenance_windows: this.#maintenanceWindows.all(),
+      schedules: this.schedules.snapshot(),
     }) as PagerDutyState;
   }
 
@@ -871,5 +894,6 @@ export class PagerDutyStore {
     for (const entry of copy.log_entries) this.#logEntriesById.set(entry.id, entry);
     this.#changeEvents = copy.change_events;
     this.#lastIncidentNumber = copy.last_incident_number;
+    if (copy.schedules) this.schedules.restore(copy.schedules);
   }
 }

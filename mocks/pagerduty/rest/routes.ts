@@ -5,8 +5,10 @@
  */
 import { escalationPolicyRoutes } from "./escalationPolicies.js";
 import { maintenanceWindowRoutes } from "./maintenanceWindows.js";
+import { oncallRoutes } from "./oncalls.js";
 import { priorityRoutes } from "./priorities.js";
 import type { RestRoute } from "./router.js";
+import { scheduleRoutes } from "./schedules.js";
 import { serviceRoutes } from "./services.js";
 import { teamRoutes } from "./teams.js";
 import { userRoutes } from "./users.js";
@@ -18,4 +20,6 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...serviceRoutes,
   ...priorityRoutes,
   ...maintenanceWindowRoutes,
+  ...scheduleRoutes,
+  ...oncallRoutes,
 ];

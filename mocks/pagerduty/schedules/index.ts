@@ -1,8 +1,20 @@
 /**
  * PagerDuty on-call schedules, computed: layers with rotations and restrictions, overrides, the
  * final schedule, who is on call at an instant, and GET /oncalls. Pure functions over the REST
- * API's shapes; every instant they need is passed in.
+ * API's shapes; every instant they need is passed in. The account's schedules are kept in
+ * ./store.ts (ScheduleStore, reached as PagerDutyStore.schedules), their bodies read by ./body.ts
+ * and their configuration by ./config.ts.
  */
+export {
+  readOverrideBody,
+  readScheduleBody,
+  ScheduleBodyError,
+} from "./body.js";
+export {
+  buildConfiguredSchedules,
+  type PagerDutyScheduleConfig,
+  pagerDutyScheduleConfig,
+} from "./config.js";
 export { ScheduleInputError } from "./errors.js";
 export {
   compileSchedule,
@@ -20,5 +32,12 @@ export {
   defaultRenderRange,
   type RenderRange,
 } from "./render.js";
+export {
+  type ScheduleRecord,
+  ScheduleStore,
+  type StoredOverride,
+  type StoredSchedule,
+  type StoredScheduleLayer,
+} from "./store.js";
 export { formatInstant, isTimeZone, parseInstant } from "./time.js";
 export type * from "./types.js";

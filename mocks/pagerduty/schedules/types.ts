@@ -63,7 +63,7 @@ export interface Schedule {
   id: string;
   type?: "schedule";
   name?: string;
-  description?: string;
+  description?: string | null;
   /** IANA time zone in which turns, handoffs and restrictions are reckoned. */
   time_zone: string;
   schedule_layers: readonly ScheduleLayer[];
