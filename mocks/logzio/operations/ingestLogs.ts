@@ -67,41 +67,9 @@ export function ingestLogs(input: IngestInput): IngestResult {
     }
     outcomes.push("indexed");
     counts.successfulLines++;
-    shareShortStrings(parsed);
     logs.push(toIndexedLog(parsed, mayBreakLimits(line), input));
   }
   return { outcomes, counts, logs };
-}
-
-/** Strings up to this length may be shared between logs: levels, services, routes, messages. */
-const SHARED_MAX_CHARS = 64;
-/** A field with more distinct values than this (ids, timestamps) is no longer shared. */
-const SHARED_VALUES_PER_FIELD = 256;
-/** Fields whose values are shared, at most: the table stays a few megabytes at worst. */
-const SHARED_FIELDS = 256;
-/** Per top-level field name, its values seen so far; `undefined` once it has too many. */
-const sharedByField = new Map<string, Map<string, string> | undefined>();
-
-/**
- * Makes a log's short top-level string values the same strings as earlier logs' equal ones, for
- * fields that take few distinct values: a million logs then hold one "info" or "GET /api/cart",
- * not a million copies. Strings are values: nothing else changes.
- */
-function shareShortStrings(fields: Record<string, unknown>): void {
-  for (const key of Object.keys(fields)) {
-    const value = fields[key];
-    if (typeof value !== "string" || value.length > SHARED_MAX_CHARS) continue;
-    let values = sharedByField.get(key);
-    if (values === undefined) {
-      if (sharedByField.has(key) || sharedByField.size >= SHARED_FIELDS) continue;
-      values = new Map();
-      sharedByField.set(key, values);
-    }
-    const same = values.get(value);
-    if (same !== undefined) fields[key] = same;
-    else if (values.size < SHARED_VALUES_PER_FIELD) values.set(value, value);
-    else sharedByField.set(key, undefined);
-  }
 }
 
 function parseObject(line: string): Record<string, unknown> | undefined {
