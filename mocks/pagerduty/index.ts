@@ -1,4 +1,5 @@
 import type { ServiceModule } from "../../simulator/host/admin.js";
+import { createTrackedFetch } from "../../simulator/host/inflight.js";
 import { type FetchHandler, toRequestListener } from "../../simulator/host/webHandler.js";
 import type { Clock } from "../../simulator/kernel/clock.js";
 import { createIdFactory } from "../../simulator/kernel/ids.js";
@@ -6,6 +7,7 @@ import type { Journal } from "../../simulator/kernel/journal.js";
 import type { Rng } from "../../simulator/kernel/rng.js";
 import type { EventsApi } from "./errors.js";
 import { createEventsHandler, type EventsReporter, type UnknownRoutingKeys } from "./http.js";
+import { createIncidents, type Incidents } from "./incidents/index.js";
 import { RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from "./limits.js";
 import { type RateLimit, RateLimiter } from "./rateLimit.js";
 import {
@@ -18,7 +20,11 @@ import {
   type PagerDutyUserConfig,
 } from "./rest/account.js";
 import { createPagerDutyApi, type PagerDutyApi } from "./rest/index.js";
+import { REST_ROUTES } from "./rest/routes.js";
+import { webhookSubscriptionRoutes } from "./rest/webhookSubscriptions.js";
+import type { PagerDutyScheduleConfig } from "./schedules/config.js";
 import type { Alert, ApiToken, Incident, PagerDutyStore } from "./store.js";
+import { createPagerDutyWebhooks, type PagerDutyWebhooks } from "./webhooks/index.js";
 
 export type { UnknownRoutingKeys } from "./http.js";
 export {
@@ -43,6 +49,7 @@ export type {
 } from "./rest/account.js";
 export { DEFAULT_USER, PagerDutyConfigError } from "./rest/account.js";
 export type { PagerDutyApi } from "./rest/index.js";
+export { type PagerDutyScheduleConfig, pagerDutyScheduleConfig } from "./schedules/config.js";
 export type * from "./store.js";
 export { PagerDutyStore } from "./store.js";
 
@@ -74,6 +81,11 @@ export interface PagerDutyOptions {
   /** Maintenance windows, as `POST /maintenance_windows` bodies, checked at the run's start. */
   maintenanceWindows?: readonly PagerDutyMaintenanceWindowConfig[];
   /**
+   * On-call schedules, as `POST /schedules` bodies with an optional fixed `id` and `overrides`;
+   * escalation policies can target them. `store.onCallUsers` says who is on call.
+   */
+  schedules?: readonly PagerDutyScheduleConfig[];
+  /**
    * REST API keys; default: one 20-character key of the first user, drawn from the seed
    * (`PAGERDUTY_TOKEN` in the ready line).
    */
@@ -94,6 +106,10 @@ export interface PagerDuty {
   readonly api: PagerDutyApi;
   /** The REST API keys, first the one clients are told to use. */
   readonly apiTokens: readonly ApiToken[];
+  /** Webhooks v3: subscriptions (REST `/webhook_subscriptions`) and deliveries. */
+  readonly webhooks: PagerDutyWebhooks;
+  /** The incidents' lifecycles on the simulator clock. */
+  readonly incidents: Incidents;
 }
 
 /**
@@ -120,6 +136,28 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
   );
   const rate = options.rateLimit ?? { limit: RATE_LIMIT_EVENTS, windowMs: RATE_LIMIT_WINDOW_MS };
   const rateLimiter = rate === false ? undefined : new RateLimiter(rate);
+  const webhooks = createPagerDutyWebhooks({
+    clock,
+    journal,
+    fetch: createTrackedFetch(clock),
+    rng: options.rng.fork("pagerduty"),
+    ids,
+    filterTargetExists: (f) =>
+      Boolean(f.type === "service_reference" ? store.service(f.id) : store.team(f.id)),
+  });
+  const incidents = createIncidents({
+    store,
+    clock,
+    journal,
+    webhooks,
+    newId: () => ids.pagerDutyId(),
+    newIncidentKey: () => Buffer.from(dedupKeys.bytes(16)).toString("hex"),
+    traceIdOf: (details) => traced(details).traceId,
+  });
+  const resetIncidents = () => {
+    incidents.reset();
+    webhooks.reset();
+  };
 
   const fetch = createEventsHandler({
     store,
@@ -127,10 +165,11 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
       nowMs: clock.now(),
       newId: () => ids.pagerDutyId(),
       newDedupKey: () => Buffer.from(dedupKeys.bytes(16)).toString("hex"),
+      lifecycle: incidents,
     }),
     ...(rateLimiter ? { rateLimiter } : {}),
     unknownRoutingKeys: options.unknownRoutingKeys ?? "reject",
-    report: journalReporter(journal, store),
+    report: journalReporter(journal, store, incidents),
   });
 
   const api = createPagerDutyApi({
@@ -141,16 +180,21 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     journal: (type, data, correlation = {}) =>
       journal.append(type, { source: "pagerduty", correlation, data }),
     ...(options.apiRateLimit === undefined ? {} : { rateLimit: options.apiRateLimit }),
+    routes: [...REST_ROUTES, ...webhookSubscriptionRoutes(webhooks)],
+    onReset: resetIncidents,
   });
 
   return {
     store,
     api,
     apiTokens: store.apiTokens(),
+    webhooks,
+    incidents,
     events: {
       fetch,
       handler: toRequestListener(fetch, "PagerDuty Events API"),
       reset() {
+        resetIncidents();
         store.reset();
         rateLimiter?.reset();
       },
@@ -165,7 +209,11 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
  * Journals each event and what it did, with the ids that tie it to the hops before and after it:
  * the dedup key, the incident (number and id), and a trace id found in the event's details.
  */
-function journalReporter(journal: Journal, store: PagerDutyStore): EventsReporter {
+function journalReporter(
+  journal: Journal,
+  store: PagerDutyStore,
+  incidents?: Incidents,
+): EventsReporter {
   const append = (
     type: string,
     correlation: Record<string, string>,
@@ -251,6 +299,17 @@ function journalReporter(journal: Journal, store: PagerDutyStore): EventsReporte
               alert_key: effect.alert.alert_key,
               incident: effect.incident.id,
             });
+            break;
+          case "incident.triggered":
+            // The lifecycle journals the incident's changes itself, from its opening on.
+            if (incidents) incidents.opened(effect.incident, correlation);
+            else append(`pagerduty.${effect.kind}`, c, incidentData(effect.incident));
+            break;
+          case "incident.acknowledge":
+            incidents?.acknowledgeByEvent(effect.incident, effect.alert, correlation);
+            break;
+          case "incident.resolve":
+            incidents?.resolveByEvent(effect.incident, effect.alert, correlation);
             break;
           default:
             append(`pagerduty.${effect.kind}`, c, incidentData(effect.incident));

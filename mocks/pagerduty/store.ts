@@ -177,9 +177,42 @@ export interface Incident {
   } | null;
   /** The alerts, in the order they joined. */
   alerts: Reference<"alert_reference">[];
+  /**
+   * How the assignees were chosen (REST `assigned_via`); the incident lifecycle keeps it, with
+   * the level and the armed timers below. Absent on an incident no lifecycle runs.
+   */
+  assigned_via?: "escalation_policy" | "direct_assignment";
+  /** The 1-based level of the escalation policy the incident is on. */
+  escalation_level?: number;
+  /** REST `pending_actions`: what the lifecycle's running timers will do, and when. */
+  pending_actions?: { type: "escalate" | "unacknowledge" | "resolve"; at: string }[];
+  /** REST `body`, as `POST /incidents` gives it. */
+  body?: { type: "incident_body"; details: string } | null;
 }
 
-export type LogEntryType = "trigger_log_entry" | "acknowledge_log_entry" | "resolve_log_entry";
+/** The log entry types this account writes (REST `LogEntry.type`). */
+export type LogEntryType =
+  | "trigger_log_entry"
+  | "acknowledge_log_entry"
+  | "resolve_log_entry"
+  | "assign_log_entry"
+  | "escalate_log_entry"
+  | "notify_log_entry"
+  | "annotate_log_entry"
+  | "snooze_log_entry"
+  | "unacknowledge_log_entry"
+  | "delegate_log_entry"
+  | "repeat_escalation_path_log_entry"
+  | "exhaust_escalation_path_log_entry"
+  | "urgency_change_log_entry";
+
+/** REST `Notification`: how a notify log entry reached its user. */
+export interface LogEntryNotification {
+  type: "email_notification" | "sms_notification" | "phone_notification" | "push_notification";
+  address: string | null;
+  started_at: string;
+  status: "success";
+}
 
 export interface LogEntry {
   id: string;
@@ -190,12 +223,17 @@ export interface LogEntry {
   agent: Reference<"service_reference" | "user_reference">;
   /** How the entry came about: `api` for the Events API, with the event's fields on triggers. */
   channel: {
-    type: "api";
+    /** "api", "auto", "timeout", "website", "web_trigger", "note", ... */
+    type: string;
     summary?: string;
     details?: unknown;
     client?: string | null;
     client_url?: string | null;
     cef_details?: CefDetails;
+    /** Notify entries: the contact method used. */
+    notification?: LogEntryNotification;
+    /** REST-created incidents' trigger entries: the title and body. */
+    subject?: string;
   };
   service: Reference<"service_reference">;
   incident: Reference<"incident_reference">;
@@ -203,6 +241,35 @@ export interface LogEntry {
   alert: Reference<"alert_reference"> | null;
   contexts: CefDetails["contexts"];
   event_details: { description: string } | null;
+  /** A resolution given with a resolve, or a note's content on an annotate entry. */
+  note?: string;
+  /** Assign and escalate entries: who the incident went to. */
+  assignees?: Reference<"user_reference">[];
+  /** Notify entries: who was notified. */
+  user?: Reference<"user_reference">;
+  /** Delegate entries: the policy the incident went to. */
+  escalation_policy?: Reference<"escalation_policy_reference">;
+}
+
+/** REST `IncidentNote` (`/incidents/{id}/notes`). */
+export interface IncidentNote {
+  id: string;
+  incident: Reference<"incident_reference">;
+  user: Reference<"user_reference">;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** REST `StatusUpdate` (`POST /incidents/{id}/status_updates`); the SLA/XLA report reads them. */
+export interface StatusUpdate {
+  id: string;
+  incident: Reference<"incident_reference">;
+  sender: Reference<"user_reference">;
+  message: string;
+  subject?: string;
+  html_message?: string;
+  created_at: string;
 }
 
 /** REST `ChangeEvent` (`GET /services/{id}/change_events`). */
@@ -356,6 +423,8 @@ export interface PagerDutyState {
   alerts: Alert[];
   log_entries: LogEntry[];
   change_events: ChangeEvent[];
+  notes?: IncidentNote[];
+  status_updates?: StatusUpdate[];
   /** The last incident number issued; numbers are per account and never reused. */
   last_incident_number: number;
   users: User[];
@@ -449,6 +518,8 @@ export class PagerDutyStore {
   #alerts: Alert[] = [];
   #logEntries: LogEntry[] = [];
   #changeEvents: ChangeEvent[] = [];
+  #notes: IncidentNote[] = [];
+  #statusUpdates: StatusUpdate[] = [];
   readonly #incidentsById = new Map<string, Incident>();
   readonly #alertsById = new Map<string, Alert>();
   readonly #logEntriesById = new Map<string, LogEntry>();
@@ -706,6 +777,26 @@ export class PagerDutyStore {
     return this.#changeEvents;
   }
 
+  /** An incident's notes, oldest first. */
+  notes(incidentId: string): IncidentNote[] {
+    return this.#notes.filter((n) => n.incident.id === incidentId);
+  }
+
+  addNote(note: IncidentNote): void {
+    this.#notes.push(note);
+  }
+
+  /** Status updates, oldest first: an incident's, or every one. */
+  statusUpdates(incidentId?: string): StatusUpdate[] {
+    return incidentId === undefined
+      ? [...this.#statusUpdates]
+      : this.#statusUpdates.filter((u) => u.incident.id === incidentId);
+  }
+
+  addStatusUpdate(update: StatusUpdate): void {
+    this.#statusUpdates.push(update);
+  }
+
   /** The triggered alert an event with this key from this integration applies to, if any. */
   openAlert(integrationId: string, alertKey: string): Alert | undefined {
     return this.#openAlerts.get(`${integrationId} ${alertKey}`);
@@ -812,6 +903,8 @@ export class PagerDutyStore {
     this.#alerts = [];
     this.#logEntries = [];
     this.#changeEvents = [];
+    this.#notes = [];
+    this.#statusUpdates = [];
     this.#incidentsById.clear();
     this.#alertsById.clear();
     this.#logEntriesById.clear();
@@ -837,6 +930,8 @@ export class PagerDutyStore {
       alerts: this.#alerts,
       log_entries: this.#logEntries,
       change_events: this.#changeEvents,
+      notes: this.#notes,
+      status_updates: this.#statusUpdates,
       last_incident_number: this.#lastIncidentNumber,
       users: this.#users.all(),
       teams: this.#teams.all(),
@@ -893,6 +988,8 @@ export class PagerDutyStore {
     this.#logEntries = copy.log_entries;
     for (const entry of copy.log_entries) this.#logEntriesById.set(entry.id, entry);
     this.#changeEvents = copy.change_events;
+    this.#notes = copy.notes ?? [];
+    this.#statusUpdates = copy.status_updates ?? [];
     this.#lastIncidentNumber = copy.last_incident_number;
     if (copy.schedules) this.schedules.restore(copy.schedules);
   }

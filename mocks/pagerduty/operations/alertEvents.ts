@@ -25,6 +25,14 @@ export interface OperationContext {
   newId(): string;
   /** A new dedup key for a trigger that brings none: 32 lowercase hex digits. */
   newDedupKey(): string;
+  /**
+   * The account's incident lifecycles, when it runs them (createPagerDuty does): a new incident
+   * opens only if `refuseOpening` has no objection (PagerDuty opens none when nobody is on call),
+   * and acknowledging or resolving an incident is left to its lifecycle, asked for with the
+   * `incident.acknowledge` and `incident.resolve` effects. Without it, the operation changes the
+   * incident's status itself.
+   */
+  lifecycle?: { refuseOpening(service: Service): string | undefined };
 }
 
 export type EventAction = "trigger" | "acknowledge" | "resolve";
@@ -63,7 +71,9 @@ export type AlertEventEffect =
   | {
       kind: "incident.triggered" | "incident.acknowledged" | "incident.resolved";
       incident: Incident;
-    };
+    }
+  /** With a lifecycle: the event acknowledges or resolves the incident, for it to carry out. */
+  | { kind: "incident.acknowledge" | "incident.resolve"; incident: Incident; alert: Alert };
 
 export type AlertEventOutcome =
   /** No integration has this key; the transport decides whether that is a 400 or a drop. */
@@ -150,10 +160,12 @@ export function applyAlertEvent(
     }
 
     const effects: AlertEventEffect[] = [];
-    const alertId = ctx.newId();
-    const entryId = ctx.newId();
     let incident = groupInto(store, service, cef, ctx.nowMs);
     const grouped = incident !== undefined;
+    const refused = grouped ? undefined : ctx.lifecycle?.refuseOpening(service);
+    if (refused !== undefined) return drop(refused);
+    const alertId = ctx.newId();
+    const entryId = ctx.newId();
     if (!incident) {
       incident = newIncident(store, service, content, { at, dedupKey, entryId, ctx });
       store.addIncident(incident);
@@ -199,6 +211,13 @@ export function applyAlertEvent(
 
   if (event.action === "acknowledge") {
     if (incident.status !== "triggered") return drop(`the incident is already ${incident.status}`);
+    if (ctx.lifecycle) {
+      return {
+        ...base,
+        disposition: "applied",
+        effects: [{ kind: "incident.acknowledge", incident, alert: open }],
+      };
+    }
     store.setIncidentStatus(incident, "acknowledged", at, agent);
     store.addLogEntry(
       logEntry(ctx, "acknowledge_log_entry", "Acknowledged through the API", {
@@ -219,7 +238,9 @@ export function applyAlertEvent(
   store.resolveAlert(open, at);
   incident.updated_at = at;
   const effects: AlertEventEffect[] = [{ kind: "alert.resolved", alert: open, incident }];
-  if (incident.alert_counts.triggered === 0) {
+  if (incident.alert_counts.triggered === 0 && ctx.lifecycle) {
+    effects.push({ kind: "incident.resolve", incident, alert: open });
+  } else if (incident.alert_counts.triggered === 0) {
     store.setIncidentStatus(incident, "resolved", at, agent);
     store.addLogEntry(
       logEntry(ctx, "resolve_log_entry", "Resolved through the API", {

@@ -4,6 +4,10 @@
  * here does not matter; a method and path registered twice is an error at start-up.
  */
 import { escalationPolicyRoutes } from "./escalationPolicies.js";
+import { incidentNoteRoutes } from "./incidentNotes.js";
+import { incidentStatusUpdateRoutes } from "./incidentStatusUpdates.js";
+import { incidentRoutes } from "./incidents.js";
+import { logEntryRoutes } from "./logEntries.js";
 import { maintenanceWindowRoutes } from "./maintenanceWindows.js";
 import { oncallRoutes } from "./oncalls.js";
 import { priorityRoutes } from "./priorities.js";
@@ -14,6 +18,10 @@ import { teamRoutes } from "./teams.js";
 import { userRoutes } from "./users.js";
 
 export const REST_ROUTES: readonly RestRoute[] = [
+  ...incidentRoutes,
+  ...incidentNoteRoutes,
+  ...incidentStatusUpdateRoutes,
+  ...logEntryRoutes,
   ...userRoutes,
   ...teamRoutes,
   ...escalationPolicyRoutes,

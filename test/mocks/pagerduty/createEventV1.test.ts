@@ -58,6 +58,7 @@ describe("POST /generic/2010-04-15/create_event.json", () => {
       "pagerduty.event.accepted",
       "pagerduty.alert.triggered",
       "pagerduty.incident.triggered",
+      "responder.notified",
     ]);
   });
 

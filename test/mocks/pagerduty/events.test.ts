@@ -105,7 +105,13 @@ describe("POST /v2/enqueue against the default service", () => {
       details: { free: "1%" },
     });
 
-    expect(s.log_entries).toHaveLength(1);
+    // The trigger entry, then the lifecycle's assignment to the policy's first level and the
+    // notification of the user there.
+    expect(s.log_entries.map((e: { type: string }) => e.type)).toEqual([
+      "trigger_log_entry",
+      "assign_log_entry",
+      "notify_log_entry",
+    ]);
     expect(s.log_entries[0]).toMatchObject({
       id: incident.first_trigger_log_entry.id,
       type: "trigger_log_entry",
@@ -145,11 +151,13 @@ describe("POST /v2/enqueue against the default service", () => {
     expect(s.alerts[0]).toMatchObject({ summary: "disk still full", severity: "error" });
     expect(s.incidents[0].title).toBe("disk full on db-1");
     expect(
-      s.log_entries.map((e: { type: string; alert: { id: string }; created_at: string }) => [
-        e.type,
-        e.alert.id,
-        e.created_at,
-      ]),
+      s.log_entries
+        .filter((e: { type: string }) => e.type === "trigger_log_entry")
+        .map((e: { type: string; alert: { id: string }; created_at: string }) => [
+          e.type,
+          e.alert.id,
+          e.created_at,
+        ]),
     ).toEqual([
       ["trigger_log_entry", s.alerts[0].id, at()],
       ["trigger_log_entry", s.alerts[0].id, at(30_000)],
@@ -188,12 +196,14 @@ describe("POST /v2/enqueue against the default service", () => {
     });
     expect(s.log_entries.map((e: { type: string }) => e.type)).toEqual([
       "trigger_log_entry",
+      "assign_log_entry",
+      "notify_log_entry",
       "acknowledge_log_entry",
       "trigger_log_entry",
     ]);
     // A second acknowledge changes nothing and is journaled as dropped.
     await post(sim, ENQUEUE, followUp(sim, "acknowledge", "k"));
-    expect((await state(sim)).log_entries).toHaveLength(3);
+    expect((await state(sim)).log_entries).toHaveLength(5);
     expect(journal("pagerduty.incident.acknowledged")).toHaveLength(1);
   });
 
@@ -213,6 +223,8 @@ describe("POST /v2/enqueue against the default service", () => {
     expect(s.alerts[0]).toMatchObject({ status: "resolved", resolved_at: at(120_000) });
     expect(s.log_entries.map((e: { type: string }) => e.type)).toEqual([
       "trigger_log_entry",
+      "assign_log_entry",
+      "notify_log_entry",
       "acknowledge_log_entry",
       "resolve_log_entry",
     ]);
@@ -351,6 +363,7 @@ describe("POST /v2/enqueue against the default service", () => {
         "pagerduty.event.accepted",
         "pagerduty.alert.triggered",
         "pagerduty.incident.triggered",
+        "responder.notified",
         "pagerduty.event.accepted",
         "pagerduty.event.deduplicated",
         "pagerduty.event.accepted",

@@ -50,7 +50,8 @@ describe("the per-routing-key rate limit", () => {
     expect(refused.status).toBe(429);
     expect(refused.json).toEqual(THROTTLED);
     // 120 triggers for one key: one alert with 120 trigger log entries, none for the refused one.
-    expect((await state(sim)).log_entries).toHaveLength(120);
+    const entries = (await state(sim)).log_entries as { type: string }[];
+    expect(entries.filter((e) => e.type === "trigger_log_entry")).toHaveLength(120);
     expect(journal("pagerduty.event.rejected").map((e) => e.data)).toEqual([
       { api: "v2", status: 429, errors: ["Enhance Your Calm."] },
     ]);
