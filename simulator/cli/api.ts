@@ -10,6 +10,7 @@ import {
   defaultPagerDutyService,
   PagerDutyConfigError,
   type PagerDutyServiceConfig,
+  pagerDutyScheduleConfig,
   ROUTING_KEY_LENGTH,
 } from "../../mocks/pagerduty/index.js";
 import { type AwsEmulatorOptions, createAwsEmulator } from "../aws/index.js";
@@ -358,6 +359,8 @@ const optionsSchema = z
         escalationPolicies: z.array(pagerdutyEscalationPolicy).min(1),
         /** Maintenance windows, as `POST /maintenance_windows` bodies. */
         maintenanceWindows: z.array(pagerdutyMaintenanceWindow),
+        /** On-call schedules, as `POST /schedules` bodies with optional `id` and `overrides`. */
+        schedules: z.array(pagerDutyScheduleConfig),
         /** REST API keys (default: one 20-character key of the first user, PAGERDUTY_TOKEN). */
         apiTokens: z
           .array(
@@ -523,6 +526,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       ? { maintenanceWindows: options.pagerduty.maintenanceWindows }
       : {}),
     ...(options.pagerduty?.apiTokens ? { apiTokens: options.pagerduty.apiTokens } : {}),
+    ...(options.pagerduty?.schedules ? { schedules: options.pagerduty.schedules } : {}),
     ...(options.pagerduty?.apiRateLimit === undefined
       ? {}
       : { apiRateLimit: options.pagerduty.apiRateLimit }),

@@ -12,10 +12,18 @@
  * `alertGrouping`, `autoResolveTimeout`, `acknowledgementTimeout`, `disabled`, `maintenance`)
  * and always their `integrations` with fixed keys.
  *
- * Ids come from the run's id factory in a fixed order (users, teams, policies, services,
- * priorities, windows), so the same configuration and seed give the same account.
+ * On-call schedules are configured as `POST /schedules` bodies (../schedules/config.ts) and
+ * built after the teams, so that escalation policies can target them.
+ *
+ * Ids come from the run's id factory in a fixed order (users, teams, schedules, policies,
+ * services, priorities, windows), so the same configuration and seed give the same account.
  */
 import type { Rng } from "../../../simulator/kernel/rng.js";
+import {
+  configuredSchedule,
+  type PagerDutyScheduleConfig,
+  ScheduleConfigError,
+} from "../schedules/config.js";
 import type {
   AlertGroupingParameters,
   ApiToken,
@@ -171,6 +179,8 @@ export interface PagerDutyAccountConfig {
   teams?: readonly PagerDutyTeamConfig[];
   escalationPolicies?: readonly PagerDutyEscalationPolicyConfig[];
   maintenanceWindows?: readonly PagerDutyMaintenanceWindowConfig[];
+  /** On-call schedules, as `POST /schedules` bodies with optional overrides. */
+  schedules?: readonly PagerDutyScheduleConfig[];
   apiTokens?: readonly PagerDutyApiTokenConfig[];
 }
 
@@ -303,6 +313,7 @@ export function buildAccount(config: PagerDutyAccountConfig, b: BuildContext): P
     config.escalationPolicies,
     config.services,
     config.maintenanceWindows,
+    config.schedules,
   ]) {
     for (const entry of list ?? []) {
       if (typeof entry.id === "string") reserved.add(entry.id);
@@ -399,6 +410,26 @@ export function buildAccount(config: PagerDutyAccountConfig, b: BuildContext): P
           role: role ?? "manager",
         });
       }
+    }
+  }
+
+  // Schedules, before the escalation policies that may target them.
+  for (const [i, s] of (config.schedules ?? []).entries()) {
+    const path = ["schedules", i];
+    try {
+      const record = configuredSchedule(s, {
+        userExists: (id) => store.user(id) !== undefined,
+        teamExists: (id) => store.team(id) !== undefined,
+        nowMs: b.nowMs,
+        newId,
+        id: idFor(path, s.id),
+      });
+      store.schedules.add(record.schedule, record.overrides);
+    } catch (error) {
+      if (error instanceof ScheduleConfigError) {
+        throw new PagerDutyConfigError([...path, ...error.path], error.errors);
+      }
+      throw error;
     }
   }
 
@@ -514,6 +545,7 @@ export function buildAccount(config: PagerDutyAccountConfig, b: BuildContext): P
     priorities,
     maintenance_windows: windows.map((w, i) => ({ ...w, sequence_number: i + 1 })),
     api_tokens: apiTokens,
+    schedules: store.schedules.snapshot(),
   });
 }
 

@@ -4,16 +4,18 @@
  * an optional fixed `id` (for escalation policies to target) and optional `overrides` (as POST
  * /schedules/{id}/overrides takes them). The zod schema checks the shape; the rules PagerDuty
  * applies to a body (users that exist, turn lengths, restrictions) are the REST API's own
- * (body.ts), run when the account is built.
+ * (body.ts), run when the account is built (rest/account.ts), after the users and teams and
+ * before the escalation policies, which may target the schedules.
  */
 import { z } from "zod";
 import { readOverrideBody, readScheduleBody, ScheduleBodyError } from "./body.js";
 import type { ScheduleRecord } from "./store.js";
 import { isTimeZone } from "./time.js";
 
+/** PagerDuty's ids: what pagerduty-cli accepts (reference/pagerduty.md §2.1). */
 const pagerDutyId = z
   .string()
-  .regex(/^P[A-Z0-9]{6}$/, "expected a PagerDuty id: P and 6 of A-Z, 0-9");
+  .regex(/^[PQ][A-Z0-9]{6,13}$/, "expected a PagerDuty id: P or Q and 6 to 13 of A-Z, 0-9");
 const timeZone = z
   .string()
   .refine(isTimeZone, { message: 'expected an IANA time zone such as "America/New_York"' });
@@ -76,44 +78,51 @@ export interface ScheduleBuildContext {
   /** The run's start: layers that start earlier start then, as a REST-created one would. */
   nowMs: number;
   newId(): string;
+  /** The schedule's id, fixed or drawn by the caller. */
+  id: string;
+}
+
+/** A configured schedule the REST API's checks refuse: where in it, and the REST API's texts. */
+export class ScheduleConfigError extends Error {
+  override readonly name = "ScheduleConfigError";
+  constructor(
+    /** Below the schedule: [] for the schedule itself, ["overrides", 1] for its second override. */
+    readonly path: (string | number)[],
+    readonly errors: readonly string[],
+  ) {
+    super(errors.join("; "));
+  }
 }
 
 /**
- * The configured schedules as store records, checked as POST /schedules checks a body. Throws
- * an Error naming the schedule and every broken rule.
+ * A configured schedule as a store record, checked as POST /schedules checks a body and its
+ * overrides as POST /schedules/{id}/overrides checks them; ScheduleConfigError otherwise.
  */
-export function buildConfiguredSchedules(
-  configs: readonly PagerDutyScheduleConfig[],
+export function configuredSchedule(
+  config: PagerDutyScheduleConfig,
   ctx: ScheduleBuildContext,
-): ScheduleRecord[] {
-  const ids = new Set<string>();
-  return configs.map((config, i) => {
-    const where = `pagerduty: schedules[${i}]${config.name ? ` ("${config.name}")` : ""}`;
-    const { overrides = [], id, ...body } = config;
-    if (id !== undefined && ids.has(id)) throw new Error(`${where}: the id ${id} is used twice`);
+): ScheduleRecord {
+  const { overrides = [], id: _id, ...body } = config;
+  let schedule: ScheduleRecord["schedule"];
+  try {
+    schedule = readScheduleBody(body, ctx);
+  } catch (error) {
+    if (error instanceof ScheduleBodyError) throw new ScheduleConfigError([], error.errors);
+    throw error;
+  }
+  const stored = overrides.map((o, j) => {
     try {
-      const schedule = readScheduleBody(body, { ...ctx, ...(id ? { id } : {}) });
-      ids.add(schedule.id);
-      const stored = overrides.map((o, j) => {
-        try {
-          return readOverrideBody(o, {
-            userExists: ctx.userExists,
-            scheduleTimeZone: schedule.time_zone,
-            newId: ctx.newId,
-          });
-        } catch (error) {
-          if (error instanceof ScheduleBodyError) {
-            throw new ScheduleBodyError(error.errors.map((e) => `overrides[${j}]: ${e}`));
-          }
-          throw error;
-        }
+      return readOverrideBody(o, {
+        userExists: ctx.userExists,
+        scheduleTimeZone: schedule.time_zone,
+        newId: ctx.newId,
       });
-      return { schedule, overrides: stored };
     } catch (error) {
       if (error instanceof ScheduleBodyError) {
-        throw new Error(`${where}: ${error.errors.join("; ")}`);
+        throw new ScheduleConfigError(["overrides", j], error.errors);
       }
       throw error;
     }
   });
+  return { schedule, overrides: stored };
 }

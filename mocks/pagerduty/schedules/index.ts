@@ -11,9 +11,10 @@ export {
   ScheduleBodyError,
 } from "./body.js";
 export {
-  buildConfiguredSchedules,
+  configuredSchedule,
   type PagerDutyScheduleConfig,
   pagerDutyScheduleConfig,
+  ScheduleConfigError,
 } from "./config.js";
 export { ScheduleInputError } from "./errors.js";
 export {
