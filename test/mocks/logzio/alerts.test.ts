@@ -241,6 +241,32 @@ describe("alert engine", () => {
     ]);
   });
 
+  it("evaluates alerts of different time frames in one tick, each over its own window", async () => {
+    await api("POST", "/v2/alerts", alert({ title: "wide", searchTimeFrameMinutes: 10 }));
+    await api("POST", "/v2/alerts", alert({ title: "narrow", searchTimeFrameMinutes: 1 }));
+    await api(
+      "POST",
+      "/v2/alerts",
+      alert({ title: "services", searchTimeFrameMinutes: 5 }, { query: "*", groupBy: ["service"] }),
+    );
+    await ship(sim, [{ level: "ERROR", service: "a" }]);
+    await sim.clock.runFor(3 * MINUTE);
+    await ship(sim, [
+      { level: "ERROR", service: "b" },
+      { level: "INFO", service: "b" },
+    ]);
+    await sim.clock.runFor(MINUTE);
+    const lastTick = sim.journal
+      .byType("logzio.alert.evaluated")
+      .filter((e) => e.time === new Date(sim.clock.now()).toISOString())
+      .map((e) => [e.data.title, e.data.matched]);
+    expect(lastTick).toEqual([
+      ["wide", 2],
+      ["narrow", 1],
+      ["services", 3],
+    ]);
+  });
+
   it("aggregates a field and keeps logs outside the window out", async () => {
     const sum = alert(
       {},
