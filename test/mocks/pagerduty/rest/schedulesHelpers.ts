@@ -51,7 +51,7 @@ export const accountOptions = (seed: string): SimulatorOptions => ({
   pagerduty: { users: USERS.map((u) => ({ ...u })), apiRateLimit: false },
 });
 
-export const userRef = (id: string) => ({ user: { id, type: "user_reference" } });
+export const userRef = (id: string) => ({ user: { id, type: "user_reference" as const } });
 
 /**
  * "Primary" as a create body: Alice and Bob take daily turns handed off at 09:00 New York time
