@@ -469,6 +469,22 @@ describe("GET /schedules", () => {
     ]);
   });
 
+  it("filters by team_ids[], and refuses a team that does not exist", async () => {
+    const team = await api(sim, "POST", "/teams", { body: { team: { name: "Payments" } } });
+    expect(team.status, team.text).toBe(201);
+    const teamId = team.json.team.id;
+    const body = primaryBody({ teams: [{ id: teamId, type: "team_reference" }] });
+    const s = (await api(sim, "POST", "/schedules", { body })).json.schedule;
+    expect(s.teams).toEqual([expect.objectContaining({ id: teamId, summary: "Payments" })]);
+    await api(sim, "POST", "/schedules", { body: secondaryBody() });
+    const listed = await api(sim, "GET", `/schedules?team_ids[]=${teamId}`);
+    expect(listed.json.schedules.map((x: { id: string }) => x.id)).toEqual([s.id]);
+    const unknown = await api(sim, "POST", "/schedules", {
+      body: primaryBody({ teams: [{ id: "PNOTEAM", type: "team_reference" }] }),
+    });
+    expect(unknown.json.error.errors).toEqual(["Team PNOTEAM not found"]);
+  });
+
   it("renders the list in the requesting user's time zone by default", async () => {
     await createPrimary();
     // The ready line's token is Alice's, whose zone is New York.
