@@ -139,7 +139,8 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
   const webhooks = createPagerDutyWebhooks({
     clock,
     journal,
-    fetch: createTrackedFetch(clock),
+    // Looked up per call, so a fetch patched later (msw intercepting deliveries) is used.
+    fetch: createTrackedFetch(clock, (input, init) => globalThis.fetch(input, init)),
     rng: options.rng.fork("pagerduty"),
     ids,
     filterTargetExists: (f) =>

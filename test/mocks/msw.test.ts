@@ -3,7 +3,11 @@ import { createRequire } from "node:module";
 import { HttpResponse, http, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLogzioHandlers, type LogzioHandlers } from "../../mocks/msw.js";
+import {
+  createLogzioHandlers,
+  createPagerDutyHandlers,
+  type LogzioHandlers,
+} from "../../mocks/msw.js";
 import { startSimulator } from "./logzio/helpers.js";
 
 const require = createRequire(import.meta.url);
@@ -179,5 +183,47 @@ describe("watermelon/msw Logz.io handlers", () => {
     });
     expect(logzio.journal.query({ type: "logzio.alert.triggered" })).toHaveLength(1);
     logzio.dispose();
+  });
+});
+
+describe("watermelon/msw PagerDuty handlers", () => {
+  it("answer @pagerduty/pdjs with its default hosts: an event opens an incident the REST API lists", async () => {
+    const pagerduty = createPagerDutyHandlers({ seed: "msw-pd" });
+    server.use(...pagerduty.handlers);
+    const pdjs = require("@pagerduty/pdjs") as typeof import("@pagerduty/pdjs");
+    // No server option: pdjs posts to https://events.pagerduty.com/v2/enqueue.
+    const triggered = await pdjs.event({
+      data: {
+        routing_key: pagerduty.routingKey,
+        event_action: "trigger",
+        payload: {
+          summary: "checkout down",
+          source: "checkout",
+          severity: "critical",
+          custom_details: { traceId: "trace-msw-pd" },
+        },
+      },
+    } as never);
+    expect(triggered.status).toBe(202);
+    const dedupKey = triggered.data.dedup_key as string;
+
+    // No server option: pdjs calls https://api.pagerduty.com.
+    const pd = pdjs.api({ token: pagerduty.token });
+    const listed = await pd.get("/incidents");
+    expect(listed.status).toBe(200);
+    const incidents = listed.data.incidents as { incident_key: string; status: string }[];
+    expect(incidents.map((i) => [i.incident_key, i.status])).toEqual([[dedupKey, "triggered"]]);
+
+    const refused = await pdjs.event({
+      data: { routing_key: "short", event_action: "trigger", payload: { summary: "x" } },
+    } as never);
+    expect(refused.status).toBe(400);
+    expect(refused.data).toMatchObject({ status: "invalid event" });
+    const unauthorized = await pdjs.api({ token: "nope" }).get("/incidents");
+    expect(unauthorized.status).toBe(401);
+    expect(pagerduty.journal.byCorrelation("trace-msw-pd").map((e) => e.type)).toContain(
+      "pagerduty.incident.triggered",
+    );
+    pagerduty.dispose();
   });
 });
