@@ -88,6 +88,8 @@ interface Running {
   context: ChangeContext;
   /** The REST trigger entry's details, until it is written. */
   trigger: StartOptions["trigger"];
+  /** Who created the incident: null for an event. */
+  readonly creator: Agent;
   stopped: boolean;
   failure: unknown;
 }
@@ -159,6 +161,7 @@ export class IncidentRuntime {
       hold: 1,
       context: o.correlation ? { correlation: o.correlation } : {},
       trigger: o.trigger,
+      creator: o.by,
       stopped: false,
       failure: undefined,
     };
@@ -498,7 +501,8 @@ export class IncidentRuntime {
       type: "trigger_log_entry",
       summary: web ? "Triggered through the website" : "Triggered through the API",
       created_at: at,
-      agent: agentRef(incident, params.by),
+      // The lifecycle triggers as nobody; the incident's creator is its agent.
+      agent: agentRef(incident, params.by ?? running.creator),
       channel: {
         type: params.channel,
         summary: trigger?.summary ?? incident.title,

@@ -23,10 +23,13 @@ import type {
 import { invalidInput } from "./errors.js";
 import { renderPriority } from "./priorities.js";
 import type { RestContext } from "./router.js";
+import { renderEscalationPolicy, renderService, renderTeam, renderUser } from "./shapes.js";
 
 export interface ShapeOptions {
   store: PagerDutyStore;
   refs: References;
+  /** The simulator clock at receipt (a service's status depends on it). */
+  nowMs: number;
   /** IANA zone to render times in; null: UTC as stored. */
   zone: string | null;
   includes: ReadonlySet<string>;
@@ -41,6 +44,7 @@ export function shapeOptions(ctx: RestContext): ShapeOptions {
   return {
     store: ctx.store,
     refs: incidentsOf(ctx.store).refs,
+    nowMs: ctx.nowMs,
     zone: zone === "" ? null : zone,
     includes: ctx.query.includes(),
   };
@@ -57,11 +61,50 @@ export function time(o: Pick<ShapeOptions, "zone">, at: string | null): string |
 
 const GROUPING_TYPES = { time: "basic", content_based: "rules" } as const;
 
+/**
+ * `include[]` of incidents: the full user, service, policy or team instead of its reference
+ * (13-Includes.md). `users` expands every user the incident names; `assignees`,
+ * `acknowledgers` and `agents` the ones of their field.
+ */
+function expander(o: ShapeOptions) {
+  const { store, refs, includes } = o;
+  const c = { store, render: refs.render, nowMs: o.nowMs };
+  const user = (id: string, field: string) => {
+    const found = store.user(id);
+    return found && (includes.has(field) || includes.has("users"))
+      ? renderUser(c, found)
+      : refs.user(id);
+  };
+  return {
+    user,
+    agent(ref: { id: string; type: string }, field: string) {
+      if (ref.type.startsWith("user")) return user(ref.id, field);
+      const service = store.service(ref.id);
+      return service && includes.has(field) ? renderService(c, service) : refs.agent(ref);
+    },
+    service(id: string) {
+      const found = store.service(id);
+      return found && includes.has("services") ? renderService(c, found) : refs.service(id);
+    },
+    policy(id: string) {
+      const found = store.escalationPolicy(id);
+      return found && includes.has("escalation_policies")
+        ? renderEscalationPolicy(c, found)
+        : refs.escalationPolicy(id);
+    },
+    team(id: string) {
+      const found = store.team(id);
+      return found && includes.has("teams") ? renderTeam(c, found) : refs.team(id);
+    },
+  };
+}
+
 export function renderIncident(o: ShapeOptions, incident: Incident): Record<string, unknown> {
   const { refs, store, includes } = o;
   const service = store.service(incident.service.id);
   const first = store.logEntry(incident.first_trigger_log_entry.id);
   const priority = incident.priority ? store.priority(incident.priority.id) : undefined;
+  const expand = expander(o);
   return {
     ...refs.render.head("incident", incident.id, refs.incidentSummary(incident)),
     incident_number: incident.incident_number,
@@ -70,14 +113,14 @@ export function renderIncident(o: ShapeOptions, incident: Incident): Record<stri
     updated_at: time(o, incident.updated_at),
     status: incident.status,
     incident_key: incident.incident_key,
-    service: refs.service(incident.service.id),
+    service: expand.service(incident.service.id),
     assignments: incident.assignments.map((a) => ({
       at: time(o, a.at),
-      assignee: refs.user(a.assignee.id),
+      assignee: expand.user(a.assignee.id, "assignees"),
     })),
     assigned_via: incident.assigned_via ?? "escalation_policy",
     last_status_change_at: time(o, incident.last_status_change_at),
-    last_status_change_by: refs.agent(incident.last_status_change_by),
+    last_status_change_by: expand.agent(incident.last_status_change_by, "agents"),
     resolved_at: time(o, incident.resolved_at),
     first_trigger_log_entry:
       first && includes.has("first_trigger_log_entries")
@@ -97,16 +140,16 @@ export function renderIncident(o: ShapeOptions, incident: Incident): Record<stri
     is_mergeable: true,
     incident_type: { name: "incident_default" },
     escalation_policy: incident.escalation_policy
-      ? refs.escalationPolicy(incident.escalation_policy.id)
+      ? expand.policy(incident.escalation_policy.id)
       : null,
-    teams: (service?.teams ?? []).map((t) => refs.team(t.id)),
+    teams: (service?.teams ?? []).map((t) => expand.team(t.id)),
     pending_actions: (incident.pending_actions ?? []).map((p) => ({
       type: p.type,
       at: time(o, p.at),
     })),
     acknowledgements: incident.acknowledgements.map((a) => ({
       at: time(o, a.at),
-      acknowledger: refs.agent(a.acknowledger),
+      acknowledger: expand.agent(a.acknowledger, "acknowledgers"),
     })),
     alert_grouping: incident.alert_grouping
       ? {

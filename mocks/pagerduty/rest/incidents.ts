@@ -142,12 +142,11 @@ function listRange(ctx: RestContext, zone: string | null): { since: number; unti
     DateTime.fromMillis(ms, { zone: zone ?? "utc" })
       .plus({ months: n })
       .toMillis();
+  // Without `until`, up to now included: an incident opened this instant is listed.
   const until =
     untilRaw !== undefined && untilRaw !== ""
       ? readInstant(untilRaw, "until", zone)
-      : sinceRaw !== undefined && sinceRaw !== ""
-        ? ctx.nowMs
-        : ctx.nowMs;
+      : ctx.nowMs + 1;
   const since =
     sinceRaw !== undefined && sinceRaw !== ""
       ? readInstant(sinceRaw, "since", zone)
