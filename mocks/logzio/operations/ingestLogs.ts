@@ -115,9 +115,15 @@ function toIndexedLog(
   const sent = fields["@timestamp"];
   let timestampMs = input.nowMs;
   let iso: string | undefined;
-  if (sent === undefined || sent === null) {
+  // The form shippers send most, `toISOString()`'s, is indexed as sent: the string is shared.
+  const canonical = typeof sent === "string" ? readCanonical(sent) : undefined;
+  if (canonical !== undefined) {
+    timestampMs = canonical;
+    iso = sent as string;
+  } else if (sent === undefined || sent === null) {
     // Logz.io stamps a log without `@timestamp` with its receipt time.
-    fields["@timestamp"] = new Date(input.nowMs).toISOString();
+    iso = new Date(input.nowMs).toISOString();
+    fields["@timestamp"] = iso;
   } else {
     const ms = parseTimestamp(sent);
     if (ms === undefined) {
@@ -128,10 +134,8 @@ function toIndexedLog(
       fields["@timestamp"] = new Date(input.nowMs).toISOString();
     } else {
       timestampMs = ms;
-      // Elasticsearch keeps `_source` as sent; the parsed instant is `timestampMs`. A log sent
-      // in the indexed form shares its string.
-      iso = indexedForm(sent) ? sent : new Date(ms).toISOString();
-      if (iso === sent) iso = sent;
+      // Elasticsearch keeps `_source` as sent; the parsed instant is `timestampMs`.
+      iso = new Date(ms).toISOString();
     }
   }
   fields.type = type;
@@ -151,22 +155,39 @@ function nonEmptyString(value: unknown): string | undefined {
 }
 
 /**
- * Whether a parsed `@timestamp` is already what `toISOString()` makes of its instant: the
- * canonical form, with a day that no month lacks and an hour before 24 (Date.parse rolls
- * 2026-02-30 and 24:00 over to the next day).
+ * Epoch ms of `YYYY-MM-DDTHH:MM:SS.sssZ` when its fields are where `toISOString()` gives back the
+ * same string: a year from 0100, a day that every month has, an hour before 24. Undefined for
+ * anything else, which the general parse below then reads (Date.parse rolls 2026-02-30 and 24:00
+ * over to the next day, and Date.UTC reads years below 100 as 19xx).
  */
-function indexedForm(sent: unknown): sent is string {
-  return (
-    typeof sent === "string" &&
-    sent.length === 24 &&
-    CANONICAL_ISO.test(sent) &&
-    (sent.charCodeAt(8) < 50 || (sent.charCodeAt(8) === 50 && sent.charCodeAt(9) <= 56)) &&
-    (sent.charCodeAt(11) < 50 || (sent.charCodeAt(11) === 50 && sent.charCodeAt(12) <= 51))
-  );
+function readCanonical(s: string): number | undefined {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 || s.charCodeAt(19) !== 46) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 7);
+  const day = digits(s, 8, 10);
+  const hour = digits(s, 11, 13);
+  const minute = digits(s, 14, 16);
+  const second = digits(s, 17, 19);
+  const ms = digits(s, 20, 23);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || ms < 0) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return undefined;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.sssZ`: the string ISO_DATE's branch below would rebuild unchanged. */
-const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** The decimal number `s[from..to)` spells, or -1 if a character is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 // `strict_date_optional_time`: a date, optionally a time, optionally a zone (UTC when absent).
 const ISO_DATE =
@@ -181,11 +202,8 @@ export function parseTimestamp(value: unknown): number | undefined {
     return Number.isFinite(value) && Number.isInteger(value) ? checked(value) : undefined;
   }
   if (typeof value !== "string") return undefined;
-  // The form shippers send most (`toISOString()`'s) is already what Date.parse is given below.
-  if (value.length === 24 && CANONICAL_ISO.test(value)) {
-    const parsed = Date.parse(value);
-    return Number.isNaN(parsed) ? undefined : checked(parsed);
-  }
+  const canonical = readCanonical(value);
+  if (canonical !== undefined) return canonical;
   if (/^\d{1,15}$/.test(value)) return checked(Number(value));
   const m = ISO_DATE.exec(value);
   if (!m) return undefined;
