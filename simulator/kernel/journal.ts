@@ -477,8 +477,8 @@ function clonePlainObject(type: string, value: unknown, path: string): Record<st
   if (!isPlainObject(value)) {
     throw invalidData(type, path, value);
   }
-  const quick = cloneQuick(value, 0);
-  if (quick !== UNSURE) return quick as Record<string, unknown>;
+  const quick = cloneQuickObject(value, 0);
+  if (quick !== UNSURE) return quick;
   return clonePlain(type, value, path, new Set()) as Record<string, unknown>;
 }
 
@@ -517,25 +517,32 @@ function cloneQuick(value: unknown, depth: number): unknown {
         }
         return Object.freeze(out);
       }
-      if (!isPlainObject(value)) return UNSURE;
-      // Assignment creates the same own properties as `defineOwn` for any key but `__proto__`.
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        if (key === "__proto__") return UNSURE;
-        const item = value[key];
-        // Strings and booleans, the usual values, without a call each.
-        if (typeof item === "string" || typeof item === "boolean") out[key] = item;
-        else {
-          const copy = cloneQuick(item, depth + 1);
-          if (copy === UNSURE) return UNSURE;
-          out[key] = copy;
-        }
-      }
-      return Object.freeze(out);
+      return isPlainObject(value) ? cloneQuickObject(value, depth) : UNSURE;
     }
     default:
       return UNSURE;
   }
+}
+
+/** `cloneQuick` of a plain object. */
+function cloneQuickObject(
+  value: Record<string, unknown>,
+  depth: number,
+): Record<string, unknown> | typeof UNSURE {
+  // Assignment creates the same own properties as `defineOwn` for any key but `__proto__`.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") return UNSURE;
+    const item = value[key];
+    // Strings and booleans, the usual values, without a call each.
+    if (typeof item === "string" || typeof item === "boolean") out[key] = item;
+    else {
+      const copy = cloneQuick(item, depth + 1);
+      if (copy === UNSURE) return UNSURE;
+      out[key] = copy;
+    }
+  }
+  return Object.freeze(out);
 }
 
 function clonePlain(type: string, value: unknown, path: string, ancestors: Set<object>): unknown {
