@@ -1,7 +1,7 @@
 import { columnOf, SEVERAL_VALUES } from "./columns.js";
 import { parseInterval } from "./dateMath.js";
 import { fielddataDisabled, invalidQuery, unsupported } from "./errors.js";
-import { type Doc, dateValues, fieldReader, isAnalyzed, isDateField, type Leaf } from "./fields.js";
+import { type Doc, fieldReader, isAnalyzed, isDateField, type Leaf, toEpochMs } from "./fields.js";
 import { DEFAULT_TERMS_SIZE, MAX_BUCKETS, MAX_TERMS_SIZE } from "./limits.js";
 
 type Json = Record<string, unknown>;
@@ -114,17 +114,20 @@ const key = (v: string | number | boolean) => (typeof v === "boolean" ? (v ? 1 :
 
 /** Calls `visit` on each number of a field in a document: numbers, and dates as epoch ms. */
 function numberReader(field: string): (doc: Doc, visit: (x: number) => void) => void {
-  if (isDateField(field)) {
-    return (doc, visit) => {
-      for (const ms of dateValues(doc, field)) visit(ms);
-    };
-  }
-  const read = fieldReader(field);
+  const date = isDateField(field);
+  const read = fieldReader(field, true);
+  let sink: (x: number) => void = () => {};
+  const visitValue = (v: Leaf) => {
+    if (typeof v === "number") sink(v);
+    else if (date && typeof v === "string") {
+      const ms = toEpochMs(v);
+      if (ms !== undefined) sink(ms);
+    }
+    return false;
+  };
   return (doc, visit) => {
-    read(doc, (v) => {
-      if (typeof v === "number") visit(v);
-      return false;
-    });
+    sink = visit;
+    read(doc, visitValue);
   };
 }
 

@@ -109,9 +109,15 @@ function cachedReader(field: string): FieldReader {
 export function fieldReader(field: string, dates = false): FieldReader {
   const fromFields = cachedReader(field);
   if (!isDateField(field)) return fromFields;
-  return dates
-    ? (doc, visit) => readInstant(doc, visit, fromFields)
-    : (doc, visit) => readIso(doc, visit, fromFields);
+  const key = dates ? `${field}\u0000instant` : `${field}\u0000iso`;
+  let reader = readers.get(key);
+  if (reader === undefined) {
+    reader = dates
+      ? (doc, visit) => readInstant(doc, visit, fromFields)
+      : (doc, visit) => readIso(doc, visit, fromFields);
+    readers.set(key, reader);
+  }
+  return reader;
 }
 
 function readInstant(doc: Doc, visit: (v: Leaf) => boolean, fromFields: FieldReader): boolean {
@@ -124,34 +130,48 @@ function readIso(doc: Doc, visit: (v: Leaf) => boolean, fromFields: FieldReader)
   return typeof iso === "string" ? visit(iso) : fromFields(doc, visit);
 }
 
+// The visitors below are made once, not per call: readers never re-enter them.
+let collected: Leaf[] = [];
+let first: Leaf | undefined;
+let instants: number[] = [];
+const collect = (v: Leaf) => {
+  collected.push(v);
+  return false;
+};
+const keepFirst = (v: Leaf) => {
+  first = v;
+  return true;
+};
+const collectInstant = (v: Leaf) => {
+  const ms = toEpochMs(v);
+  if (ms !== undefined) instants.push(ms);
+  return false;
+};
+
 /** Every value of a field in a document (arrays flattened). */
 export function fieldValues(doc: Doc, field: string): Leaf[] {
   const out: Leaf[] = [];
-  fieldReader(field)(doc, (v) => {
-    out.push(v);
-    return false;
-  });
+  collected = out;
+  fieldReader(field)(doc, collect);
+  collected = [];
   return out;
 }
 
 /** The first value of a field in a document, if it has one. */
 export function firstValue(doc: Doc, field: string): Leaf | undefined {
-  let first: Leaf | undefined;
-  fieldReader(field)(doc, (v) => {
-    first = v;
-    return true;
-  });
-  return first;
+  first = undefined;
+  fieldReader(field)(doc, keepFirst);
+  const found = first;
+  first = undefined;
+  return found;
 }
 
 /** The epoch ms of a date field's values, as sorting and numeric aggregations read them. */
 export function dateValues(doc: Doc, field: string): number[] {
   const out: number[] = [];
-  fieldReader(field, true)(doc, (v) => {
-    const ms = toEpochMs(v);
-    if (ms !== undefined) out.push(ms);
-    return false;
-  });
+  instants = out;
+  fieldReader(field, true)(doc, collectInstant);
+  instants = [];
   return out;
 }
 
