@@ -10,16 +10,29 @@ describe("parseTimestamp", () => {
     ["2026-01-05", "2026-01-05T00:00:00.000Z"],
     ["1580747176629", "2020-02-03T16:26:16.629Z"],
     [1580747176629, "2020-02-03T16:26:16.629Z"],
+    // The canonical form, at the edges of what it is read as.
+    ["2026-01-05T09:00:00.123Z", "2026-01-05T09:00:00.123Z"],
+    ["0099-01-05T10:00:00.000Z", "0099-01-05T10:00:00.000Z"],
+    ["2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999Z"],
+    ["2026-02-29T00:00:00.000Z", "2026-03-01T00:00:00.000Z"],
+    ["2026-01-05T24:00:00.000Z", "2026-01-06T00:00:00.000Z"],
   ])("reads %j as %s", (value, iso) => {
     expect(new Date(parseTimestamp(value) ?? Number.NaN).toISOString()).toBe(iso);
   });
 
-  it.each([["EXTENSION"], ["2026-13-45"], ["yesterday"], [true], [{}], [1.5]])(
-    "refuses %j",
-    (value) => {
-      expect(parseTimestamp(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    ["EXTENSION"],
+    ["2026-13-45"],
+    ["yesterday"],
+    [true],
+    [{}],
+    [1.5],
+    ["2026-01-05T23:60:00.000Z"],
+    ["2026-00-05T09:00:00.000Z"],
+    ["2026-01-05T09:00:0a.000Z"],
+  ])("refuses %j", (value) => {
+    expect(parseTimestamp(value)).toBeUndefined();
+  });
 });
 
 describe("ingestLogs", () => {
