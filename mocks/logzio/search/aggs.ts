@@ -209,10 +209,12 @@ function termsAgg(name: string, body: Json, withSub: WithSub): Agg {
 
   /**
    * The same groups from a column of the field: counts per value without reading documents.
-   * Undefined when a document in the set holds several values.
+   * Undefined when a document in the set holds several values, or the field has too many
+   * distinct values for a column.
    */
   const byColumn = (set: DocSet): Map<string | number, TermsGroup> | undefined => {
     const column = columnOf(set.docs, field, set.end);
+    if (column === undefined) return undefined;
     const { codes, values } = column;
     const counts = new Int32Array(values.length);
     const firsts = new Int32Array(values.length);

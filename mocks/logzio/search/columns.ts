@@ -15,14 +15,19 @@ export class FieldColumn {
   codes = new Int32Array(1024);
   /** How many documents are coded. */
   length = 0;
-  readonly values: Leaf[] = [];
-  readonly #codeOf = new Map<Leaf, number>();
+  values: Leaf[] = [];
+  #codeOf = new Map<Leaf, number>();
+  /**
+   * More distinct values than a column is worth (ids, timestamps): it is given up for good, its
+   * memory freed, and the field counted document by document.
+   */
+  tooVaried = false;
 
   constructor(readonly field: string) {}
 
   /** Codes the documents past `length`, up to `end`. */
   extend(docs: readonly Doc[], end: number): void {
-    if (end <= this.length) return;
+    if (end <= this.length || this.tooVaried) return;
     if (end > this.codes.length) {
       const grown = new Int32Array(Math.max(end, this.codes.length * 2));
       grown.set(this.codes.subarray(0, this.length));
@@ -43,6 +48,10 @@ export class FieldColumn {
       else {
         let code = this.#codeOf.get(first);
         if (code === undefined) {
+          if (this.values.length >= MAX_DISTINCT_VALUES) {
+            this.#giveUp();
+            return;
+          }
           code = this.values.length;
           this.values.push(first);
           this.#codeOf.set(first, code);
@@ -52,7 +61,18 @@ export class FieldColumn {
     }
     this.length = end;
   }
+
+  #giveUp(): void {
+    this.tooVaried = true;
+    this.codes = new Int32Array(0);
+    this.length = 0;
+    this.values = [];
+    this.#codeOf = new Map();
+  }
 }
+
+/** Distinct values a column codes at most. */
+const MAX_DISTINCT_VALUES = 65_536;
 
 /** Columns per list of documents; dropped with the list. */
 const columns = new WeakMap<readonly Doc[], Map<string, FieldColumn>>();
@@ -60,11 +80,16 @@ const columns = new WeakMap<readonly Doc[], Map<string, FieldColumn>>();
 const MAX_COLUMNS = 16;
 
 /**
- * The column of `field` over `docs[0..end)`. Only for a list that grows only at its end and
- * whose documents never change (a store's own list of an account's logs): what was coded stays
- * true, and later calls code only the documents added since.
+ * The column of `field` over `docs[0..end)`, or undefined when the field has too many distinct
+ * values for one. Only for a list that grows only at its end and whose documents never change (a
+ * store's own list of an account's logs): what was coded stays true, and later calls code only
+ * the documents added since.
  */
-export function columnOf(docs: readonly Doc[], field: string, end: number): FieldColumn {
+export function columnOf(
+  docs: readonly Doc[],
+  field: string,
+  end: number,
+): FieldColumn | undefined {
   let byField = columns.get(docs);
   if (byField === undefined) {
     byField = new Map();
@@ -81,5 +106,5 @@ export function columnOf(docs: readonly Doc[], field: string, end: number): Fiel
   // Most recently used last.
   byField.set(field, column);
   column.extend(docs, end);
-  return column;
+  return column.tooVaried ? undefined : column;
 }

@@ -156,6 +156,29 @@ describe("search narrowed to the time span its query allows", () => {
     });
   }
 
+  it("counts terms of a field with too many distinct values for a column one log at a time", () => {
+    const logs = Array.from({ length: 70_000 }, (_, i) => ({
+      "@timestamp": new Date(DEFAULT_START - (70_000 - i) * 1000).toISOString(),
+      id: `id-${i % 69_000}`,
+      mod: i % 5,
+    }));
+    const store = storeOf([logs]);
+    for (const field of ["id", "mod", "id"]) {
+      const request: SearchRequest = {
+        query: { match_all: {} },
+        size: 0,
+        aggs: { t: { terms: { field, size: 3 } } },
+      };
+      const everyLog = runSearch({
+        request: structuredClone(request),
+        logs: store.logs(account.accountId),
+        nowMs: DEFAULT_START,
+      });
+      const narrowed = search({ store, account, request, nowMs: DEFAULT_START });
+      expect(narrowed).toEqual(everyLog);
+    }
+  });
+
   it("aggregates min and max over more values than a function call takes as arguments", () => {
     const logs = Array.from({ length: 300_000 }, (_, i) => ({
       seq: i + 1,
