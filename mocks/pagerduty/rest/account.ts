@@ -413,8 +413,34 @@ export function buildAccount(config: PagerDutyAccountConfig, b: BuildContext): P
     }
   }
 
-  // Schedules, before the escalation policies that may target them.
-  for (const [i, s] of (config.schedules ?? []).entries()) {
+  // Schedules, before the escalation policies that may target them. An account configured with
+  // none of users, schedules and policies (`watermelon up` without a scenario) gets a starter
+  // set: a weekly rotation of the default user, which the default policy pages.
+  const starter =
+    config.users === undefined &&
+    config.schedules === undefined &&
+    config.escalationPolicies === undefined;
+  const starterUser = store.users()[0] as User;
+  const schedules: readonly PagerDutyScheduleConfig[] =
+    config.schedules ??
+    (starter
+      ? [
+          {
+            name: "Default",
+            time_zone: "UTC",
+            schedule_layers: [
+              {
+                name: "Layer 1",
+                start: new Date(b.nowMs).toISOString(),
+                rotation_virtual_start: new Date(b.nowMs).toISOString(),
+                rotation_turn_length_seconds: 7 * 24 * 3600,
+                users: [{ user: { id: starterUser.id, type: "user_reference" } }],
+              },
+            ],
+          } as PagerDutyScheduleConfig,
+        ]
+      : []);
+  for (const [i, s] of schedules.entries()) {
     const path = ["schedules", i];
     try {
       const record = configuredSchedule(s, {
@@ -441,7 +467,11 @@ export function buildAccount(config: PagerDutyAccountConfig, b: BuildContext): P
       escalation_rules: [
         {
           escalation_delay_in_minutes: 30,
-          targets: [{ id: first.id, type: "user_reference" }],
+          targets: [
+            starter
+              ? { id: store.schedules.all()[0]?.id ?? first.id, type: "schedule_reference" }
+              : { id: first.id, type: "user_reference" },
+          ],
         },
       ],
     },
