@@ -522,16 +522,18 @@ export class IncidentRuntime {
     const eventType = statusEvent(params);
     if (eventType === null) return;
     const what = eventType.slice("incident.".length);
+    // The lifecycle triggers as nobody; an incident created over REST was triggered by its creator.
+    const by = params.from === null ? (params.by ?? running.creator) : params.by;
     this.journalIncident(
       incident,
       what,
-      { from: params.from, reason: params.reason, by: params.by, channel: params.channel },
+      { from: params.from, reason: params.reason, by, channel: params.channel },
       context,
     );
     this.publish(
       incident,
       eventType,
-      this.#webhookAgent(incident, params.by, params.channel),
+      this.#webhookAgent(incident, by, params.channel),
       undefined,
       context,
     );

@@ -245,11 +245,6 @@ function createIncident(ctx: RestContext<User>) {
     ...(body.priority !== undefined ? { priority: body.priority } : {}),
     ...(body.body ? { body: body.body } : {}),
   });
-  ctx.journal(
-    "pagerduty.api.incident_created",
-    { id: incident.id, incident_number: incident.incident_number, requester: ctx.requester.id },
-    { incidentId: incident.id, incidentNumber: String(incident.incident_number) },
-  );
   return created({ incident: renderIncident(shapeOptions(ctx), incident) });
 }
 

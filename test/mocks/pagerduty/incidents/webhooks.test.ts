@@ -175,6 +175,27 @@ describe("webhooks of an incident's changes", () => {
     expect(published?.data.subscriptions).toHaveLength(2);
   });
 
+  it("names the creator of an incident made over REST as the agent of its incident.triggered", async () => {
+    const r = await listening();
+    await subscribe(sim, r.url, ["incident.triggered"]);
+    const service = (await api(sim, "GET", "/services")).json.services[0];
+    const made = await api(sim, "POST", "/incidents", {
+      from: BOB.email,
+      body: {
+        incident: {
+          type: "incident",
+          title: "made by hand",
+          service: { id: service.id, type: "service_reference" },
+        },
+      },
+    });
+    expect(made.status).toBe(201);
+    await sim.clock.runFor(0);
+    expect(r.got.map((g) => g.json.event.agent)).toMatchObject([
+      { id: BOB.id, type: "user_reference", summary: BOB.name },
+    ]);
+  });
+
   it("publishes nothing, and journals no webhook, when no subscription takes the type", async () => {
     const before = sim.journal.byType("pagerduty.webhook.published").length;
     await trigger(sim);

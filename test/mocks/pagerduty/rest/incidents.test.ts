@@ -8,6 +8,7 @@
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../../../simulator/cli/api.js";
+import { ENQUEUE, post } from "../helpers.js";
 import {
   ALICE,
   account,
@@ -219,7 +220,6 @@ describe("GET /incidents", () => {
 });
 
 async function followUpOn(s: Simulator, key: string) {
-  const { post, ENQUEUE } = await import("../helpers.js");
   const reply = await post(s, ENQUEUE, {
     routing_key: KEY,
     event_action: "resolve",
