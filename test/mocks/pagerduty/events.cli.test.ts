@@ -75,7 +75,9 @@ describe.skipIf(!installed)(
         status: "success",
         dedup_key: "pd-cli-1",
       });
-      const incident = (await state(sim)).incidents.find((i) => i.incident_key === "pd-cli-1");
+      const incident = (await state(sim)).incidents.find(
+        (i: { incident_key: string }) => i.incident_key === "pd-cli-1",
+      );
       expect(incident).toMatchObject({ status: "triggered", title: "payments 5xx over 5 %" });
     });
 
@@ -104,7 +106,9 @@ describe.skipIf(!installed)(
         false,
       );
       expect(resolved.code, resolved.out).toBe(0);
-      const incident = (await state(sim)).incidents.find((i) => i.incident_key === "pd-cli-2");
+      const incident = (await state(sim)).incidents.find(
+        (i: { incident_key: string }) => i.incident_key === "pd-cli-2",
+      );
       expect(incident?.status).toBe("resolved");
     });
 
