@@ -1,15 +1,17 @@
 // Runs every benchmark and prints one markdown table per benchmark on stdout (progress goes to
 // stderr). Writes no files. `npm run bench -- --runs 9 --only clock` narrows or deepens a run;
-// `--only logs` runs the CloudWatch Logs benchmark alone, `--only logzio` the Logz.io one.
+// `--only logs` runs the CloudWatch Logs benchmark alone, `--only logzio` the Logz.io one,
+// `--only pagerduty` the PagerDuty one.
 
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { runAwsLogsBenchmark } from "./awsLogs.js";
 import { runClockBenchmark } from "./clock.js";
 import { runLogzioBenchmark } from "./logzio.js";
+import { runPagerDutyBenchmark } from "./pagerduty.js";
 import { runStartupBenchmark } from "./startup.js";
 
-const BENCHMARKS = ["startup", "clock", "logs", "logzio"] as const;
+const BENCHMARKS = ["startup", "clock", "logs", "logzio", "pagerduty"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -26,6 +28,14 @@ const { values } = parseArgs({
     "logzio-search-logs": { type: "string", default: "1000000" },
     "logzio-searches": { type: "string", default: "5" },
     "logzio-alerts": { type: "string", default: "100" },
+    "pagerduty-events": { type: "string", default: "1000" },
+    "pagerduty-concurrency": { type: "string", default: "8" },
+    "pagerduty-dedup-keys": { type: "string", default: "100" },
+    "pagerduty-latency-events": { type: "string", default: "200" },
+    "pagerduty-list-incidents": { type: "string", default: "20000" },
+    "pagerduty-list-requests": { type: "string", default: "10" },
+    "pagerduty-month-incidents": { type: "string", default: "2000" },
+    "pagerduty-month-days": { type: "string", default: "30" },
     only: { type: "string", multiple: true },
     quiet: { type: "boolean", default: false },
   },
@@ -57,6 +67,29 @@ if (logzioBatchSize > 30_000) throw new Error("--logzio-batch-size must be at mo
 const logzioSearchLogs = positiveInt("logzio-search-logs", values["logzio-search-logs"]);
 const logzioSearches = positiveInt("logzio-searches", values["logzio-searches"]);
 const logzioAlerts = positiveInt("logzio-alerts", values["logzio-alerts"]);
+const pagerdutyEvents = positiveInt("pagerduty-events", values["pagerduty-events"]);
+const pagerdutyConcurrency = positiveInt("pagerduty-concurrency", values["pagerduty-concurrency"]);
+const pagerdutyDedupKeys = positiveInt("pagerduty-dedup-keys", values["pagerduty-dedup-keys"]);
+const pagerdutyLatencyEvents = positiveInt(
+  "pagerduty-latency-events",
+  values["pagerduty-latency-events"],
+);
+const pagerdutyListIncidents = positiveInt(
+  "pagerduty-list-incidents",
+  values["pagerduty-list-incidents"],
+);
+// A page of 100 must be full for both kinds of request (every tenth incident is acknowledged).
+if (pagerdutyListIncidents < 1000)
+  throw new Error("--pagerduty-list-incidents must be at least 1000");
+const pagerdutyListRequests = positiveInt(
+  "pagerduty-list-requests",
+  values["pagerduty-list-requests"],
+);
+const pagerdutyMonthIncidents = positiveInt(
+  "pagerduty-month-incidents",
+  values["pagerduty-month-incidents"],
+);
+const pagerdutyMonthDays = positiveInt("pagerduty-month-days", values["pagerduty-month-days"]);
 const only = (values.only ?? [...BENCHMARKS]) as string[];
 for (const name of only) {
   if (!(BENCHMARKS as readonly string[]).includes(name)) {
@@ -96,6 +129,19 @@ const runners: Record<BenchmarkName, () => Promise<string>> = {
       searchLogs: logzioSearchLogs,
       searches: logzioSearches,
       alertRules: logzioAlerts,
+      log,
+    }),
+  pagerduty: () =>
+    runPagerDutyBenchmark({
+      runs,
+      events: pagerdutyEvents,
+      concurrency: pagerdutyConcurrency,
+      dedupKeys: pagerdutyDedupKeys,
+      latencyEvents: pagerdutyLatencyEvents,
+      listIncidents: pagerdutyListIncidents,
+      listRequests: pagerdutyListRequests,
+      monthIncidents: pagerdutyMonthIncidents,
+      monthDays: pagerdutyMonthDays,
       log,
     }),
 };
