@@ -6,7 +6,7 @@ import { DEFAULT_PORTS, PORT_FLAGS, PORT_TITLES, type PortName } from "../host/c
 import { PortInUseError } from "../host/listening.js";
 import { locatorPath, userStateDir } from "../host/paths.js";
 import type { Endpoints } from "../host/serviceHost.js";
-import { createSimulator } from "./api.js";
+import { createSimulator, type SimulatorOptions, SimulatorOptionsError } from "./api.js";
 import { toShellExports } from "./clientEnv.js";
 import { packageVersion } from "./version.js";
 
@@ -86,6 +86,27 @@ function readLocator(dir: string): Locator {
   return locator;
 }
 
+/**
+ * The PagerDuty account of `--pagerduty-config`: a JSON file with the shape of the library's
+ * `pagerduty` option (users, teams, escalationPolicies, schedules, services, ...).
+ */
+function readPagerDutyConfig(file: string): SimulatorOptions["pagerduty"] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(
+      `watermelon: cannot read --pagerduty-config ${file}: ${(error as Error).message}`,
+      EXIT_USAGE,
+    );
+  }
+  try {
+    return JSON.parse(text) as SimulatorOptions["pagerduty"];
+  } catch (error) {
+    throw new CliError(`watermelon: ${file} is not JSON: ${(error as Error).message}`, EXIT_USAGE);
+  }
+}
+
 async function up(opts: Record<string, unknown>, ports: Record<PortName, number>): Promise<void> {
   const home = userStateDir();
   const stateDir = opts.stateDir ? path.resolve(opts.stateDir as string) : undefined;
@@ -94,18 +115,30 @@ async function up(opts: Record<string, unknown>, ports: Record<PortName, number>
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  const sim = createSimulator({
-    clock: "real",
-    host: opts.host as string,
-    ports,
-    stateDir,
-    home,
-    seed: opts.seed as string | undefined,
-    aws:
-      opts.aws === "localstack"
-        ? { backend: "localstack", endpoint: opts.awsEndpoint as string }
-        : undefined,
-  });
+  const configFile = opts.pagerdutyConfig as string | undefined;
+  const pagerduty = configFile ? readPagerDutyConfig(configFile) : undefined;
+  let sim: ReturnType<typeof createSimulator>;
+  try {
+    sim = createSimulator({
+      ...(pagerduty === undefined ? {} : { pagerduty }),
+      clock: "real",
+      host: opts.host as string,
+      ports,
+      stateDir,
+      home,
+      seed: opts.seed as string | undefined,
+      aws:
+        opts.aws === "localstack"
+          ? { backend: "localstack", endpoint: opts.awsEndpoint as string }
+          : undefined,
+    });
+  } catch (error) {
+    // A refused account names its entry (pagerduty.services.0: ...); say which file holds it.
+    if (error instanceof SimulatorOptionsError && configFile) {
+      throw new CliError(`watermelon: ${configFile}: ${error.message}`, EXIT_USAGE);
+    }
+    throw error;
+  }
   try {
     await sim.ready;
   } catch (error) {
@@ -178,6 +211,10 @@ export function buildProgram(): Command {
       "--aws-endpoint <url>",
       "LocalStack's URL (with --aws localstack)",
       "http://localhost:4566",
+    )
+    .option(
+      "--pagerduty-config <file>",
+      "a JSON file with the PagerDuty account (users, schedules, escalationPolicies, services, ...)",
     );
   const portAttributes = new Map<PortName, string>();
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
