@@ -15,8 +15,6 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type net from "node:net";
 import { performance } from "node:perf_hooks";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -38,6 +36,7 @@ import { createIdFactory } from "../simulator/kernel/ids.js";
 import { Journal } from "../simulator/kernel/journal.js";
 import { createRng } from "../simulator/kernel/rng.js";
 import { createVirtualClock } from "../simulator/kernel/virtualClock.js";
+import { findGc, type Gc, settle } from "./heap.js";
 import {
   createLogDataset,
   DATASET_SEED,
@@ -60,7 +59,6 @@ import { fmt, fmtMiB, markdownTable, rotate, type Summary, summarize } from "./s
 const HOST = "127.0.0.1";
 const GROUP = "/watermelon/bench/app";
 export const JSON_PATTERN = '{ $.level = "error" && $.status >= 500 }';
-const SETTLE_MS = 20;
 /** Uncounted ingest runs of each in-process peer before the first counted one (JIT warm-up). */
 const WARM_UP_ROUNDS = 2;
 const SCOPE: AccountScope = { accountId: "000000000000", region: "us-east-1" };
@@ -76,29 +74,6 @@ export interface AwsLogsOptions {
   /** Events stored in moto_server for its FilterLogEvents figure. */
   motoFilterEvents: number;
   log?: (line: string) => void;
-}
-
-type Gc = () => void;
-
-/**
- * A stopped server's closing sockets keep its request handler, and so a disposed emulator's
- * store, reachable for a couple of event loop turns: heap baselines wait for them.
- */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-}
-
-function findGc(): Gc | undefined {
-  const exposed = (globalThis as { gc?: Gc }).gc;
-  if (typeof exposed === "function") return exposed;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    if (typeof gc === "function") return gc as Gc;
-  } catch {
-    // fall through
-  }
-  return undefined;
 }
 
 /** A server the SDK client is pointed at, for one run. */

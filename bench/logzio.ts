@@ -15,21 +15,27 @@
 import http from "node:http";
 import type net from "node:net";
 import { performance } from "node:perf_hooks";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import { ingestLogs } from "../mocks/logzio/operations/ingestLogs.js";
 import { search as searchOperation } from "../mocks/logzio/operations/search.js";
 import { type IndexedLog, type LogzioAccount, LogzioStore } from "../mocks/logzio/store.js";
 import { createSimulator, type Simulator } from "../simulator/cli/api.js";
 import { DEFAULT_START } from "../simulator/kernel/clock.js";
+import { findGc, type Gc, settle } from "./heap.js";
 import { createLogDataset, datasetSpanMs, type LogBatch, type LogDataset } from "./logDataset.js";
 import { tempDir } from "./startup.js";
-import { fmt, fmtMiB, markdownTable, rotate, type Summary, summarize } from "./stats.js";
+import {
+  fmt,
+  fmtMiB,
+  markdownTable,
+  percentile,
+  rotate,
+  type Summary,
+  summarize,
+} from "./stats.js";
 
 const HOST = "127.0.0.1";
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const SETTLE_MS = 20;
 /** Uncounted ingest runs of each peer before the first counted one (JIT warm-up). */
 const WARM_UP_ROUNDS = 2;
 /** Uncounted evaluation ticks before the first counted one. */
@@ -72,29 +78,6 @@ export interface LogzioBenchmarkOptions {
   /** Alert rules evaluated per tick. */
   alertRules: number;
   log?: (line: string) => void;
-}
-
-type Gc = () => void;
-
-/**
- * A stopped server's closing sockets keep its request handler, and so a disposed simulator's
- * store, reachable for a couple of event loop turns: heap baselines wait for them.
- */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-}
-
-function findGc(): Gc | undefined {
-  const exposed = (globalThis as { gc?: Gc }).gc;
-  if (typeof exposed === "function") return exposed;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    if (typeof gc === "function") return gc as Gc;
-  } catch {
-    // fall through
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,13 +518,6 @@ function scanSearch(store: LogzioStore): SearchContender {
       return { total, hitSeqs: [], buckets };
     },
   };
-}
-
-/** Nearest-rank percentile. */
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] as number;
 }
 
 interface LatencyFigures {

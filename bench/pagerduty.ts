@@ -21,8 +21,6 @@
 import http from "node:http";
 import type net from "node:net";
 import { performance } from "node:perf_hooks";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import { DateTime } from "luxon";
 import { createPagerDuty, type Incident, type PagerDuty } from "../mocks/pagerduty/index.js";
 import { createSimulator, type Simulator, type SimulatorOptions } from "../simulator/cli/api.js";
@@ -30,14 +28,22 @@ import { type Clock, DEFAULT_START } from "../simulator/kernel/clock.js";
 import { Journal } from "../simulator/kernel/journal.js";
 import { createRng, type Rng } from "../simulator/kernel/rng.js";
 import { createVirtualClock } from "../simulator/kernel/virtualClock.js";
+import { findGc, type Gc, settle } from "./heap.js";
 import { DATASET_SEED } from "./logDataset.js";
 import { tempDir } from "./startup.js";
-import { fmt, fmtMiB, markdownTable, rotate, type Summary, summarize } from "./stats.js";
+import {
+  fmt,
+  fmtMiB,
+  markdownTable,
+  percentile,
+  rotate,
+  type Summary,
+  summarize,
+} from "./stats.js";
 
 const HOST = "127.0.0.1";
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const SETTLE_MS = 20;
 const ENQUEUE = "/v2/enqueue";
 const ACCEPT = "application/vnd.pagerduty+json;version=2";
 /** Uncounted runs of each peer before the first counted one (JIT warm-up). */
@@ -68,32 +74,6 @@ export interface PagerDutyBenchmarkOptions {
   /** Days of the simulated month. */
   monthDays: number;
   log?: (line: string) => void;
-}
-
-type Gc = () => void;
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-}
-
-function findGc(): Gc | undefined {
-  const exposed = (globalThis as { gc?: Gc }).gc;
-  if (typeof exposed === "function") return exposed;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    if (typeof gc === "function") return gc as Gc;
-  } catch {
-    // fall through
-  }
-  return undefined;
-}
-
-/** Nearest-rank percentile. */
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] as number;
 }
 
 const ms = (value: number) => fmt(value, value < 10 ? 2 : value < 100 ? 1 : 0);

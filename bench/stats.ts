@@ -23,6 +23,13 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
+/** Nearest-rank percentile. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((x, y) => x - y);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
 /** Fixed decimals with thousands separators: 12345.6 -> "12,345.6". */
 export function fmt(value: number, decimals = 0): string {
   return value.toLocaleString("en-US", {
