@@ -8,20 +8,34 @@ const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve)
  * wait in real time, and in-flight work is tracked the same way as on the virtual clock so that
  * callers can wait for quiescence in either mode.
  */
-export function createRealClock(): Clock {
+export interface RealClockOptions {
+  /** The instant the clock reads at creation (default: the wall clock's). */
+  start?: number;
+  /** Simulated milliseconds per wall millisecond (default 1): a classroom run at 60 is a minute a second. */
+  speed?: number;
+}
+
+export function createRealClock(options: RealClockOptions = {}): Clock {
+  const speed = options.speed ?? 1;
+  if (!(Number.isFinite(speed) && speed > 0))
+    throw new RangeError(`real clock speed must be a finite number > 0, got ${speed}`);
+  const wallOrigin = Date.now();
+  const origin = options.start ?? wallOrigin;
+  const now = () => origin + (Date.now() - wallOrigin) * speed;
+  const wall = (simulatedMs: number) => simulatedMs / speed;
   const work = new WorkRegistry();
   const pending = new Map<number, boolean>(); // id -> repeats
   let nextId = 1;
 
   function schedule(callback: () => void, delayMs: number, label: string, repeat: boolean) {
     const id = nextId++;
-    const due = Date.now() + delayMs;
+    const due = now() + delayMs;
     pending.set(id, repeat);
     const run = () => {
       if (!repeat) pending.delete(id);
       callback();
     };
-    const timer = repeat ? setInterval(run, delayMs) : setTimeout(run, delayMs);
+    const timer = repeat ? setInterval(run, wall(delayMs)) : setTimeout(run, wall(delayMs));
     timer.unref?.();
     const handle: TimerHandle = {
       id,
@@ -43,8 +57,8 @@ export function createRealClock(): Clock {
 
   return {
     kind: "real",
-    now: () => Date.now(),
-    date: () => new Date(),
+    now,
+    date: () => new Date(now()),
     setTimeout: (callback, delayMs, label = "timeout") =>
       schedule(callback, assertDelay(delayMs, label), label, false),
     setInterval: (callback, intervalMs, label = "interval") =>
@@ -59,12 +73,12 @@ export function createRealClock(): Clock {
     inFlight: () => work.labels(),
     pendingTimers: () => pending.size,
     runUntil: async (epochMs) => {
-      const wait = epochMs - Date.now();
+      const wait = wall(epochMs - now());
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await whenQuiescent();
     },
     runFor: async (durationMs) => {
-      await new Promise((resolve) => setTimeout(resolve, assertDelay(durationMs, "runFor")));
+      await new Promise((resolve) => setTimeout(resolve, wall(assertDelay(durationMs, "runFor"))));
       await whenQuiescent();
     },
     runUntilIdle: async () => {
