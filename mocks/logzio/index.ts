@@ -1,10 +1,13 @@
+import http from "node:http";
 import type { ServiceModule } from "../../simulator/host/admin.js";
+import { createTrackedFetch } from "../../simulator/host/inflight.js";
 import { toRequestListener } from "../../simulator/host/webHandler.js";
 import type { Clock } from "../../simulator/kernel/clock.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import type { Rng } from "../../simulator/kernel/rng.js";
+import { AlertsService } from "./alerts/service.js";
 import { createLogzioApi } from "./api.js";
-import type { PagerDutyEventsApiVersion } from "./endpoints/service.js";
+import { EndpointsService, type PagerDutyEventsApiVersion } from "./endpoints/service.js";
 import { createListenerHandler } from "./http.js";
 import { type IndexedLog, type LogzioAccount, LogzioStore } from "./store.js";
 
@@ -28,6 +31,12 @@ export interface LogzioOptions extends LogzioListenerOptions {
   pagerdutyEventsUrl?: string | (() => string | undefined);
   /** Which PagerDuty Events API PagerDuty endpoints speak (default "v2"). */
   pagerdutyEventsApiVersion?: PagerDutyEventsApiVersion;
+  /**
+   * Clock ms between two evaluations of the alert engine (default 60_000: Logz.io evaluates
+   * alerts every minute; at least 1). Shorten it only to measure end-to-end latency without a
+   * minute's granularity: time frames and waiting periods keep their minutes.
+   */
+  alertEvaluationIntervalMs?: number;
 }
 
 export interface LogzioListener extends ServiceModule {
@@ -70,6 +79,7 @@ export function createLogzioListener(options: LogzioListenerOptions): LogzioList
     store,
     handler: toRequestListener(fetchHandler, "Logz.io listener"),
     fetch: fetchHandler,
+    faultResponse: listenerFaultResponse,
     reset() {
       store.reset();
     },
@@ -93,17 +103,63 @@ export interface Logzio {
   readonly api: ServiceModule;
 }
 
+/**
+ * The listener's answer for an injected status: Logz.io documents no body for its 429 or 5xx
+ * (reference/logzio.md §1), and answers in plain text, so the status's reason phrase.
+ */
+function listenerFaultResponse(status: number) {
+  return {
+    body: `${http.STATUS_CODES[status] ?? "Error"}\n`,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  };
+}
+
+/**
+ * The API's answer for an injected status: JSON `{"message": ...}` as its other errors; the
+ * legacy search doc gives 429 for rate or concurrency limits and 503 when unavailable.
+ */
+function apiFaultResponse(status: number) {
+  const message =
+    status === 429
+      ? "Too many requests: the rate or concurrency limit was reached"
+      : status === 503
+        ? "The service is unavailable, try again later"
+        : (http.STATUS_CODES[status] ?? "Error");
+  return {
+    body: `${JSON.stringify({ message })}\n`,
+    headers: { "content-type": "application/json" },
+  };
+}
+
 /** Both Logz.io roles over one store, so logs shipped to the listener are searchable at once. */
 export function createLogzio(options: LogzioOptions): Logzio {
+  const { clock, journal } = options;
   const store = options.store ?? newStore(options);
   const listener = createLogzioListener({ ...options, store });
-  const api = createLogzioApi({
-    clock: options.clock,
-    journal: options.journal,
-    store,
-    pagerdutyEventsUrl: options.pagerdutyEventsUrl,
+  const pd = options.pagerdutyEventsUrl;
+  // Built here rather than by the API's defaults, so the engine's interval can be set.
+  const endpoints = new EndpointsService({
+    clock,
+    journal,
+    // Looked up per call, so a fetch patched later (msw intercepting deliveries) is used.
+    fetch: createTrackedFetch(clock, (input, init) => globalThis.fetch(input, init)),
+    pagerdutyEventsUrl: typeof pd === "function" ? pd : () => pd,
     pagerdutyEventsApiVersion: options.pagerdutyEventsApiVersion,
+    accountName: (id) => store.accounts().find((a) => a.accountId === id)?.accountName ?? "",
   });
+  const alerts = new AlertsService({
+    clock,
+    journal,
+    store,
+    ...(options.alertEvaluationIntervalMs !== undefined
+      ? { evaluationIntervalMs: options.alertEvaluationIntervalMs }
+      : {}),
+    notify: (alert, event, samples) => endpoints.notify(alert, event, samples),
+  });
+  const api: ServiceModule = {
+    ...createLogzioApi({ clock, journal, store, alerts, endpoints }),
+    faultResponse: apiFaultResponse,
+  };
   return { store, listener, api };
 }
 

@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { ServiceModule } from "../../simulator/host/admin.js";
 import { createTrackedFetch } from "../../simulator/host/inflight.js";
 import { type FetchHandler, toRequestListener } from "../../simulator/host/webHandler.js";
@@ -5,7 +6,7 @@ import type { Clock } from "../../simulator/kernel/clock.js";
 import { createIdFactory } from "../../simulator/kernel/ids.js";
 import type { Journal } from "../../simulator/kernel/journal.js";
 import type { Rng } from "../../simulator/kernel/rng.js";
-import type { EventsApi } from "./errors.js";
+import { type EventsApi, rateLimited } from "./errors.js";
 import { createEventsHandler, type EventsReporter, type UnknownRoutingKeys } from "./http.js";
 import { createIncidents, type Incidents } from "./incidents/index.js";
 import { RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from "./limits.js";
@@ -19,6 +20,7 @@ import {
   type PagerDutyTeamConfig,
   type PagerDutyUserConfig,
 } from "./rest/account.js";
+import { RestError, rateLimited as restRateLimited } from "./rest/errors.js";
 import { createPagerDutyApi, type PagerDutyApi } from "./rest/index.js";
 import { REST_ROUTES } from "./rest/routes.js";
 import { webhookSubscriptionRoutes } from "./rest/webhookSubscriptions.js";
@@ -173,7 +175,7 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     report: journalReporter(journal, store, incidents),
   });
 
-  const api = createPagerDutyApi({
+  const rest = createPagerDutyApi({
     store,
     nowMs: () => clock.now(),
     newId: () => ids.pagerDutyId(),
@@ -184,6 +186,7 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     routes: [...REST_ROUTES, ...webhookSubscriptionRoutes(webhooks)],
     onReset: resetIncidents,
   });
+  const api: PagerDutyApi = { ...rest, faultResponse: restFaultResponse };
 
   return {
     store,
@@ -194,6 +197,7 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     events: {
       fetch,
       handler: toRequestListener(fetch, "PagerDuty Events API"),
+      faultResponse: eventsFaultResponse,
       reset() {
         resetIncidents();
         store.reset();
@@ -204,6 +208,38 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
       },
     },
   };
+}
+
+/**
+ * The Events API's answer for an injected status: its throttle body for 429 (errors.ts), else
+ * the spec's `{status, message, errors}` error shape with the status's reason phrase.
+ */
+function eventsFaultResponse(status: number) {
+  const phrase = http.STATUS_CODES[status] ?? "Error";
+  const body =
+    status === 429
+      ? rateLimited("v2").body
+      : JSON.stringify({ status: phrase, message: phrase, errors: [phrase] });
+  return { body, headers: { "content-type": "application/json" } };
+}
+
+/**
+ * The REST API's answer for an injected status, in its one error shape: 2020 Rate Limit Exceeded
+ * for 429 (errors.ts), 2000 (PagerDuty's code for an internal error) for a 5xx; other statuses
+ * get the host's generic body.
+ */
+function restFaultResponse(status: number) {
+  let error: RestError | undefined;
+  if (status === 429) error = restRateLimited({});
+  else if (status >= 500) {
+    error = new RestError(
+      status,
+      2000,
+      status === 500 ? "Internal Error" : (http.STATUS_CODES[status] ?? "Error"),
+    );
+  }
+  if (!error) return undefined;
+  return { body: JSON.stringify(error.body), headers: { "content-type": "application/json" } };
 }
 
 /**

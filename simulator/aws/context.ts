@@ -1,3 +1,4 @@
+import type { FaultRegistry } from "../host/faults.js";
 import type { Clock } from "../kernel/clock.js";
 import type { IdFactory } from "../kernel/ids.js";
 import type { Journal } from "../kernel/journal.js";
@@ -12,6 +13,8 @@ export interface AwsServiceContext {
   ids: IdFactory;
   /** The emulator's own http URL once bound: Lambda functions get it as AWS_ENDPOINT_URL. */
   endpoint(): string;
+  /** The simulator's faults: Lambda consults the "lambda" ones before each invocation. */
+  faults?: FaultRegistry;
 }
 
 /** State is kept per account and region, as on AWS. */

@@ -1,4 +1,5 @@
 import type { ServiceModule } from "../host/admin.js";
+import type { FaultRegistry } from "../host/faults.js";
 import type { Clock } from "../kernel/clock.js";
 import { createIdFactory } from "../kernel/ids.js";
 import type { Journal } from "../kernel/journal.js";
@@ -15,6 +16,8 @@ export interface AwsEmulatorOptions {
   rng: Rng;
   logs?: LogsOptions;
   lambda?: LambdaOptions;
+  /** Faults of target "lambda" make invocations fail or time out without running the handler. */
+  faults?: FaultRegistry;
 }
 
 const LOGS_TARGET_PREFIX = "Logs_20140328.";
@@ -35,6 +38,7 @@ export function createAwsEmulator(options: AwsEmulatorOptions): ServiceModule {
     rng,
     ids,
     endpoint: () => endpointUrl,
+    ...(options.faults ? { faults: options.faults } : {}),
   };
 
   // Each service reaches the other through a narrow internal interface, bound late.

@@ -17,6 +17,12 @@ import { type AwsEmulatorOptions, createAwsEmulator } from "../aws/index.js";
 import type { ServiceModule } from "../host/admin.js";
 import { loadOrCreateCa } from "../host/ca.js";
 import { DEFAULT_PORTS, type PortName, type ServiceRole } from "../host/catalogue.js";
+import {
+  createFaultRegistry,
+  type FaultRegistry,
+  scheduledFaultSchema,
+  splitFault,
+} from "../host/faults.js";
 import { userStateDir } from "../host/paths.js";
 import { type Endpoints, type ServiceHost, startServiceHost } from "../host/serviceHost.js";
 import { type Clock, DEFAULT_START } from "../kernel/clock.js";
@@ -29,6 +35,15 @@ import { LOCALSTACK_DEFAULT_ENDPOINT, waitForLocalStack } from "./localstack.js"
 import { packageVersion } from "./version.js";
 
 export { DEFAULT_PORTS, PORT_FLAGS } from "../host/catalogue.js";
+export {
+  FAULT_TARGETS,
+  type Fault,
+  type FaultOptions,
+  type FaultSpec,
+  FaultSpecError,
+  type FaultTarget,
+  type ScheduledFault,
+} from "../host/faults.js";
 export {
   createTrackedFetch,
   createTrackedHttpAgent,
@@ -330,6 +345,12 @@ const optionsSchema = z
         pagerdutyEventsUrl: z.url(),
         /** Which PagerDuty Events API those endpoints speak: "v2" (default) or "v1". */
         pagerdutyEventsApiVersion: z.enum(["v1", "v2"]),
+        /**
+         * Clock ms between two evaluations of the alert engine (default 60_000, Logz.io's one
+         * minute). Shorter only to measure end-to-end latency without the minute's granularity:
+         * windows and waiting periods keep their minutes.
+         */
+        alertEvaluationIntervalMs: z.number().int().min(1),
       })
       .partial()
       .strict(),
@@ -386,6 +407,13 @@ const optionsSchema = z
       })
       .partial()
       .strict(),
+    /**
+     * Hop faults on the clock: `{ target, kind, ..., at?, durationMs?, probability?, paths? }`,
+     * each starting at `at` (epoch ms or ISO 8601; default at once) and ending after
+     * `durationMs` (default: until cleared). Targets: a service role, or "lambda" for the
+     * function error and timeout kinds.
+     */
+    faults: z.array(scheduledFaultSchema),
     /** Service implementations by role, replacing the built-in ones. */
     services: z.partialRecord(
       z.enum(["aws", "logzioListener", "logzioApi", "pagerdutyEvents", "pagerdutyApi"]),
@@ -409,6 +437,11 @@ export interface Simulator {
   /** The run's root generator; components fork their own stream from it by name. */
   readonly rng: Rng;
   readonly seed: string | number;
+  /**
+   * Hop faults, in-process: what `/_watermelon/faults` on each service manages over HTTP.
+   * `inject` throws FaultSpecError naming the field when a spec is wrong.
+   */
+  readonly faults: Pick<FaultRegistry, "inject" | "clear" | "list">;
   /** Stops every server and closes the journal. Safe to call more than once. */
   dispose(): Promise<void>;
 }
@@ -453,6 +486,11 @@ function parseStart(start: number | string | undefined): number {
   return typeof start === "number" ? start : Date.parse(start);
 }
 
+/** An instant given as epoch ms or ISO 8601. */
+function instant(at: number | string): number {
+  return typeof at === "number" ? at : Date.parse(at);
+}
+
 /**
  * Starts the whole simulator in-process, the way a test suite uses it:
  *
@@ -491,6 +529,8 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   if (options.stateDir)
     journal.addSink(openJsonlFileSink(path.join(options.stateDir, "journal.jsonl")));
 
+  const faults = createFaultRegistry({ clock, journal, rng });
+
   const logzioAccounts: LogzioAccount[] = options.logzio?.accounts ?? [defaultLogzioAccount(rng)];
   // The host binds after the modules exist, so the default PagerDuty URL is read at delivery time.
   const logzio = createLogzio({
@@ -501,6 +541,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     pagerdutyEventsUrl:
       options.logzio?.pagerdutyEventsUrl ?? (() => host?.endpoints.pagerdutyEvents?.url),
     pagerdutyEventsApiVersion: options.logzio?.pagerdutyEventsApiVersion,
+    alertEvaluationIntervalMs: options.logzio?.alertEvaluationIntervalMs,
   });
   const pagerdutyServices: PagerDutyServiceConfig[] = options.pagerduty?.services ?? [
     defaultPagerDutyService(rng),
@@ -540,6 +581,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
           rng,
           logs: options.aws?.logs,
           lambda: options.aws?.lambda,
+          faults,
         }),
     logzioListener: logzio.listener,
     logzioApi: logzio.api,
@@ -570,6 +612,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
       ports,
       modules,
       version: packageVersion(),
+      faults,
     });
     env = clientEnv(host.endpoints, ca.certPath, logzioAccounts[0], {
       routingKey: defaultRoutingKey(pagerdutyServices),
@@ -583,6 +626,16 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
         services: Object.keys(host.endpoints).filter((role) => role !== "proxy"),
       },
     });
+    // Declared faults start on the clock from here on; one due at the start is in force at once.
+    for (const declared of options.faults ?? []) {
+      const { spec, options: faultOptions } = splitFault(declared as Record<string, unknown>);
+      faults.schedule(
+        declared.at === undefined ? clock.now() : instant(declared.at),
+        declared.target,
+        spec,
+        faultOptions,
+      );
+    }
   })();
   // Callers see the failure through `ready`; this keeps Node from reporting it a second time.
   ready.catch(() => {});
@@ -603,10 +656,16 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
     journal,
     rng,
     seed,
+    faults: {
+      inject: (target, spec, faultOptions) => faults.inject(target, spec, faultOptions),
+      clear: (id) => faults.clear(id),
+      list: (target) => faults.list(target),
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
       await ready.catch(() => {});
+      faults.dispose();
       try {
         if (host) journal.append("simulator.stopped", { source: "host" });
       } finally {

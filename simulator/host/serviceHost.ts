@@ -7,6 +7,7 @@ import { createServiceListener, type ServiceModule } from "./admin.js";
 import type { LocalCa } from "./ca.js";
 import { type PortName, SERVICES, type ServiceRole } from "./catalogue.js";
 import { sniffProtocol } from "./dualProtocol.js";
+import type { FaultRegistry } from "./faults.js";
 import { createForwarder } from "./forward.js";
 import { type Listening, listen } from "./listening.js";
 import { startProxy } from "./proxy.js";
@@ -33,6 +34,12 @@ export interface ServiceHostOptions {
   ports: Record<PortName, number>;
   modules: Partial<Record<ServiceRole, ServiceModule>>;
   version: string;
+  /**
+   * Faults every built-in listener consults before a request reaches its service (through a
+   * port or a proxy tunnel alike), and managed at `/_watermelon/faults`. A service running
+   * elsewhere (LocalStack) is forwarded to untouched.
+   */
+  faults?: FaultRegistry;
 }
 
 export interface ServiceHost {
@@ -74,6 +81,7 @@ export async function startServiceHost(options: ServiceHostOptions): Promise<Ser
         options.modules[entry.role] ?? {},
         clock,
         options.version,
+        options.faults,
       );
       listeners.set(entry.role, listener);
       const plain = http.createServer(listener);

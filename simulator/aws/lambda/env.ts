@@ -1,3 +1,4 @@
+import type { FaultRegistry } from "../../host/faults.js";
 import type { Clock } from "../../kernel/clock.js";
 import type { IdFactory } from "../../kernel/ids.js";
 import type { Journal } from "../../kernel/journal.js";
@@ -22,6 +23,8 @@ export interface LambdaEnv {
   existingRuntime(): FunctionRuntime | undefined;
   logs(): LogsForLambda;
   readonly asyncInvocations: AsyncInvocations;
+  /** Lambda faults (error, timeout) consulted before each invocation runs its handler. */
+  readonly faults?: FaultRegistry;
   /** A clock timer that reset and dispose cancel. */
   schedule(callback: () => void, delayMs: number, label: string): void;
 }

@@ -1,6 +1,7 @@
 import type { LambdaEnv } from "./env.js";
 import { JOURNAL_SOURCE } from "./env.js";
 import { logGroupName } from "./functions.js";
+import { injectedOutcome, invocationPath } from "./injectedFault.js";
 import { MAX_RESPONSE_PAYLOAD_BYTES } from "./limits.js";
 import type { FunctionErrorPayload, FunctionInstanceConfig } from "./runtime/types.js";
 import type { LambdaFunction } from "./store.js";
@@ -76,12 +77,23 @@ export async function execute(
   request: ExecutionRequest,
 ): Promise<ExecutionResult> {
   const config = instanceConfig(fn);
-  const outcome = await env.runtime().invoke(config, {
+  const invocation = {
     requestId: request.requestId,
     payload: request.payload,
     invokedFunctionArn: request.invokedFunctionArn,
     ...(request.clientContext !== undefined ? { clientContext: request.clientContext } : {}),
+  };
+  // Consulted before anything is awaited, so a timeout fault's timer exists before the caller
+  // lets the clock move (a synchronous Invoke lends its request's hold out meanwhile).
+  const fault = env.faults?.match("lambda", {
+    method: request.invocationType,
+    path: invocationPath(fn.name),
+    functionName: fn.name,
+    correlation: { ...request.correlation, requestId: request.requestId },
   });
+  const outcome = fault
+    ? await injectedOutcome(env.clock, config, invocation, fault)
+    : await env.runtime().invoke(config, invocation);
 
   let error = outcome.error;
   if (outcome.timedOut) error ??= timeoutPayload(request.requestId, config.timeoutSeconds);
@@ -114,6 +126,7 @@ export async function execute(
       durationMs: outcome.durationMs,
       outcome: result.outcome,
       ...(result.errorType !== undefined ? { errorType: result.errorType } : {}),
+      ...(fault ? { fault: fault.id } : {}),
     },
   });
   return result;

@@ -68,6 +68,7 @@ export function createLambdaService(
     },
     existingRuntime: () => runtime,
     logs: deps.logs,
+    ...(ctx.faults ? { faults: ctx.faults } : {}),
     get asyncInvocations() {
       return asyncInvocations;
     },
