@@ -1,0 +1,2 @@
+export * from "./distributions.js";
+export * from "./responder.js";
