@@ -8,6 +8,13 @@ import { locatorPath, userStateDir } from "../host/paths.js";
 import type { Endpoints } from "../host/serviceHost.js";
 import { createSimulator, type SimulatorOptions, SimulatorOptionsError } from "./api.js";
 import { toShellExports } from "./clientEnv.js";
+import {
+  demo,
+  runScenario,
+  ScenarioCommandError,
+  upScenario,
+  validate,
+} from "./scenarioCommands.js";
 import { packageVersion } from "./version.js";
 
 /** Exit code for usage errors and ports in use: the command could not start as asked. */
@@ -34,6 +41,12 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || n > 65535) {
     throw new InvalidArgumentError("expected a port number from 0 to 65535");
   }
+  return n;
+}
+
+function parseSpeed(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError("expected a number above 0");
   return n;
 }
 
@@ -107,6 +120,18 @@ function readPagerDutyConfig(file: string): SimulatorOptions["pagerduty"] {
   }
 }
 
+function removeLocators(dirs: string[]): void {
+  for (const dir of dirs) {
+    // Only remove a locator that is still ours: another `up` may have replaced it.
+    try {
+      const current = JSON.parse(readFileSync(locatorPath(dir), "utf8")) as Locator;
+      if (current.pid === process.pid) rmSync(locatorPath(dir), { force: true });
+    } catch {
+      // already gone
+    }
+  }
+}
+
 async function up(opts: Record<string, unknown>, ports: Record<PortName, number>): Promise<void> {
   const home = userStateDir();
   const stateDir = opts.stateDir ? path.resolve(opts.stateDir as string) : undefined;
@@ -115,6 +140,34 @@ async function up(opts: Record<string, unknown>, ports: Record<PortName, number>
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  if (opts.scenario) {
+    await upScenario(
+      opts.scenario as string,
+      {
+        ports,
+        host: opts.host as string,
+        appPort: opts.appPort as number,
+        json: Boolean(opts.json),
+        ...(opts.seed ? { seed: opts.seed as string } : {}),
+        ...(stateDir ? { stateDir } : {}),
+      },
+      stopped,
+      (sim) => {
+        const locator: Locator = {
+          pid: process.pid,
+          version: packageVersion(),
+          endpoints: sim.endpoints,
+          env: sim.env,
+        };
+        for (const dir of [home, ...(stateDir ? [stateDir] : [])]) {
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(locatorPath(dir), `${JSON.stringify(locator, null, 2)}\n`);
+        }
+      },
+    );
+    removeLocators([home, ...(stateDir ? [stateDir] : [])]);
+    return;
+  }
   const configFile = opts.pagerdutyConfig as string | undefined;
   const pagerduty = configFile ? readPagerDutyConfig(configFile) : undefined;
   let sim: ReturnType<typeof createSimulator>;
@@ -170,15 +223,7 @@ async function up(opts: Record<string, unknown>, ports: Record<PortName, number>
   }
 
   await stopped;
-  for (const dir of locatorDirs) {
-    // Only remove a locator that is still ours: another `up` may have replaced it.
-    try {
-      const current = JSON.parse(readFileSync(locatorPath(dir), "utf8")) as Locator;
-      if (current.pid === process.pid) rmSync(locatorPath(dir), { force: true });
-    } catch {
-      // already gone
-    }
-  }
+  removeLocators(locatorDirs);
   await sim.dispose();
   if (!opts.json) process.stdout.write("watermelon stopped.\n");
 }
@@ -215,7 +260,12 @@ export function buildProgram(): Command {
     .option(
       "--pagerduty-config <file>",
       "a JSON file with the PagerDuty account (users, schedules, escalationPolicies, services, ...)",
-    );
+    )
+    .option(
+      "--scenario <file>",
+      "wire a scenario's chain (the app, shipper, alerts, on-call) and run it in real time",
+    )
+    .option("--app-port <port>", "port of the app (with --scenario)", parsePort, 8075);
   const portAttributes = new Map<PortName, string>();
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
     const option = new Option(`${PORT_FLAGS[name]} <port>`, `port of ${PORT_TITLES[name]}`)
@@ -228,6 +278,57 @@ export function buildProgram(): Command {
     const ports = new Map([...portAttributes].map(([name, attr]) => [name, opts[attr] as number]));
     await up(opts, Object.fromEntries(ports) as Record<PortName, number>);
   });
+
+  program
+    .command("demo")
+    .description(
+      "run a bundled scenario end to end, narrating every hop from the error to the page",
+    )
+    .option("--scenario <name|file>", "which scenario", "gold-outage")
+    .option(
+      "--pace <speed>",
+      "run in real time at this speed-up (e.g. 60: a minute per second), for a classroom",
+      parseSpeed,
+    )
+    .option("--seed <seed>", "seed for every generated id and random choice")
+    .action(async (opts: { scenario: string; pace?: number; seed?: string }) => {
+      process.exitCode = await demo(opts);
+    });
+
+  program
+    .command("run")
+    .description(
+      "run a scenario and check its expectations: exit 0 only if they hold and nothing is lost",
+    )
+    .argument("<scenario>", "a scenario file, or the name of a bundled one")
+    .option("--json", "print the result as one JSON object")
+    .option("--journal <file.jsonl>", "write the journal here, one event per line")
+    .option("--seed <seed>", "override the scenario's seed")
+    .addOption(
+      new Option("--clock <clock>", "virtual (as fast as it goes) or real (wall time)")
+        .choices(["virtual", "real"])
+        .default("virtual"),
+    )
+    .option("--speed <speed>", "with --clock real: simulated seconds per wall second", parseSpeed)
+    .addOption(
+      new Option("--aws <backend>", "AWS backend")
+        .choices(["embedded", "localstack"])
+        .default("embedded"),
+    )
+    .option("--aws-endpoint <url>", "LocalStack's URL (with --aws localstack)")
+    .action(async (file: string, opts: Record<string, unknown>) => {
+      process.exitCode = await runScenario(file, opts);
+    });
+
+  program
+    .command("validate")
+    .description(
+      "check scenario files against the format; errors name the file, line, field and what was expected",
+    )
+    .argument("<files...>", "scenario files")
+    .action((files: string[]) => {
+      process.exitCode = validate(files);
+    });
 
   program
     .command("env")
@@ -255,13 +356,15 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // Scenario commands set the exit code from their outcome.
+    const code = process.exitCode;
+    return typeof code === "number" ? code : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end here too, with exit code 0.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof ScenarioCommandError) {
       process.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
