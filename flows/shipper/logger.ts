@@ -16,8 +16,9 @@ const LEVELS: Record<string, number> = {
   FATAL: 50,
 };
 
+/** Python's `logging.getLevelName`: names are case-sensitive; an unknown one means INFO. */
 export function levelOf(name: string | undefined): number {
-  return LEVELS[(name ?? "").toUpperCase()] ?? LEVELS.INFO ?? 20;
+  return LEVELS[name ?? "INFO"] ?? 20;
 }
 
 /** Writes through console, which the Lambda runtime turns into the function's log lines. */
@@ -36,11 +37,12 @@ export function consoleLogger(levelName: string | undefined): ShipperLogger {
   };
 }
 
-/** Keeps what was logged, for tests and for callers that want the lines. */
-export function memoryLogger(): ShipperLogger & { lines: string[] } {
+/** Keeps what was logged as "LEVEL message", for tests and callers that want the lines. */
+export function memoryLogger(levelName?: string): ShipperLogger & { lines: string[] } {
   const lines: string[] = [];
+  const threshold = levelOf(levelName);
   const keep = (level: string) => (message: string) => {
-    lines.push(`${level} ${message}`);
+    if ((LEVELS[level] ?? 0) >= threshold) lines.push(`${level} ${message}`);
   };
   return {
     lines,
