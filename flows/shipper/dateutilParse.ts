@@ -98,10 +98,8 @@ function plausibleDate(parts: number[], monthName: number | undefined, yearAt: n
               [a, monthName, b],
             ];
   } else if (parts.length === 1) {
-    orders = [
-      [undefined, undefined, a],
-      [a, undefined, undefined],
-    ];
+    // A lone number up to 31 is a day of this month, above it a year.
+    orders = [(a ?? 0) > 31 || yearAt === 0 ? [a, undefined, undefined] : [undefined, undefined, a]];
   } else if (parts.length === 2) {
     orders =
       yearAt === 0

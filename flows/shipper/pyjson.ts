@@ -106,7 +106,7 @@ class Decoder {
         continue;
       }
       const simple = SIMPLE_ESCAPES[e];
-      if (simple === undefined) this.fail(`Invalid \\escape: ${pyRepr(e)}`);
+      if (simple === undefined) this.fail("Invalid \\escape");
       out += simple;
       this.pos += 2;
     }
