@@ -3,7 +3,12 @@ import { DEFAULT_START } from "../../../simulator/kernel/clock.js";
 import { appJournal, startApp } from "./helpers.js";
 
 const SERVICES = [
-  { name: "checkout", tier: "gold" as const, routes: ["/cart"], traffic: { requestsPerMinute: 600 } },
+  {
+    name: "checkout",
+    tier: "gold" as const,
+    routes: ["/cart"],
+    traffic: { requestsPerMinute: 600 },
+  },
   { name: "search", tier: "bronze" as const, traffic: { requestsPerMinute: 60 } },
 ];
 
@@ -107,7 +112,11 @@ describe("faults on the simulator clock", () => {
       expect(lines.filter((l) => l.level === "error")).toHaveLength(25);
       expect(lines.filter((l) => l.level === "info")).toHaveLength(1);
       expect(lines.every((l) => l.timestamp === "2026-01-05T09:00:00.000Z")).toBe(true);
-      expect(lines[0]).toMatchObject({ status: 502, error: "BadGateway", message: "GET / failed: 502 Bad Gateway" });
+      expect(lines[0]).toMatchObject({
+        status: 502,
+        error: "BadGateway",
+        message: "GET / failed: 502 Bad Gateway",
+      });
       expect(h.sim.journal.byType("app.error.emitted")).toHaveLength(25);
       expect(h.app.counts().search).toEqual({ good: 1, bad: 25 });
     } finally {
@@ -118,12 +127,21 @@ describe("faults on the simulator clock", () => {
   it("journals a fault's start and end with its fields", async () => {
     const h = await startApp();
     try {
-      await h.call("POST", "/faults", { service: "checkout", status: 429, error: "TooManyRequests", durationMs: 1_000, latencyMs: 250, errorRate: 0.25 });
+      await h.call("POST", "/faults", {
+        service: "checkout",
+        status: 429,
+        error: "TooManyRequests",
+        durationMs: 1_000,
+        latencyMs: 250,
+        errorRate: 0.25,
+      });
       expect((await h.call("GET", "/faults")).json.faults).toHaveLength(1);
       await h.sim.clock.runFor(1_000);
       expect((await h.call("GET", "/faults")).json.faults).toEqual([]);
       const started = h.sim.journal.byType("app.fault.started");
-      expect(started.map((e) => ({ source: e.source, correlation: e.correlation, data: e.data }))).toEqual([
+      expect(
+        started.map((e) => ({ source: e.source, correlation: e.correlation, data: e.data })),
+      ).toEqual([
         {
           source: "app",
           correlation: { service: "checkout", fault: "fault-1" },
@@ -156,14 +174,23 @@ describe("bad requests name the field", () => {
         [[1], "body: expected a JSON object, got [1]"],
         [{}, "service:"],
         [{ service: "checkout", errorRate: 2 }, "errorRate: expected a number from 0 to 1, got 2"],
-        [{ service: "checkout", status: "500" }, 'status: expected an HTTP error status from 400 to 599, got "500"'],
-        [{ service: "checkout", status: 200 }, "status: expected an HTTP error status from 400 to 599, got 200"],
+        [
+          { service: "checkout", status: "500" },
+          'status: expected an HTTP error status from 400 to 599, got "500"',
+        ],
+        [
+          { service: "checkout", status: 200 },
+          "status: expected an HTTP error status from 400 to 599, got 200",
+        ],
         [{ service: "checkout", durationMs: -5 }, "durationMs:"],
         [{ service: "checkout", burst: 1.5 }, "burst:"],
         [{ service: "checkout", colour: "red" }, "colour: unknown field"],
         [{ service: "cart" }, 'service: expected one of checkout, search, got "cart"'],
         [{ target: "pagerduty" }, 'target: expected "webhooks", got "pagerduty"'],
-        [{ target: "webhooks", status: 503, down: true }, "down: expected either status or down: true"],
+        [
+          { target: "webhooks", status: 503, down: true },
+          "down: expected either status or down: true",
+        ],
         [{ target: "webhooks", status: 99 }, "status: expected an HTTP error status"],
       ];
       for (const [body, message] of cases) {

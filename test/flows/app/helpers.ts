@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import {
   CloudWatchLogsClient,
-  FilterLogEventsCommand,
   type FilteredLogEvent,
+  FilterLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { type AppOptions, type AppService, createApp } from "../../../flows/app/index.js";
 import type { RequestLog } from "../../../flows/app/logRecord.js";
@@ -48,15 +48,14 @@ export async function startApp(
     seed?: string;
     services?: AppService[];
     app?: Partial<Omit<AppOptions, "clock" | "journal" | "rng" | "services">>;
-    awsEndpoint?: (simUrl: string) => Promise<string> | string;
+    /** Where the app sends its logs, when not straight to the simulator's AWS port. */
+    awsEndpoint?: (sim: Simulator) => Promise<string> | string;
   } = {},
 ): Promise<AppHarness> {
   const home = await mkdtemp(path.join(os.tmpdir(), "watermelon-app-"));
   const sim = createSimulator({ home, ...(options.seed ? { seed: options.seed } : {}) });
   await sim.ready;
-  const endpoint = options.awsEndpoint
-    ? await options.awsEndpoint(sim.endpoints.aws.url)
-    : sim.endpoints.aws.url;
+  const endpoint = options.awsEndpoint ? await options.awsEndpoint(sim) : sim.endpoints.aws.url;
   const app = createApp({
     clock: sim.clock,
     journal: sim.journal,
@@ -91,7 +90,9 @@ export async function startApp(
       const res = await fetch(`${url}${pathname}`, {
         method,
         headers: { "content-type": "application/json", ...headers },
-        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === "string" ? body : JSON.stringify(body) }),
       });
       const text = await res.text();
       return { status: res.status, json: text ? JSON.parse(text) : {}, headers: res.headers };
@@ -113,5 +114,7 @@ export async function startApp(
 export function appJournal(sim: Simulator): string[] {
   return sim.journal
     .byType("app.*")
-    .map((e) => JSON.stringify({ time: e.time, type: e.type, correlation: e.correlation, data: e.data }));
+    .map((e) =>
+      JSON.stringify({ time: e.time, type: e.type, correlation: e.correlation, data: e.data }),
+    );
 }

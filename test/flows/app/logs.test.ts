@@ -2,11 +2,34 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_START } from "../../../simulator/kernel/clock.js";
 import { startApp } from "./helpers.js";
 
-const LOG_FIELDS = ["level", "service", "tier", "route", "status", "latency_ms", "trace_id", "message", "timestamp"];
-const ERROR_FIELDS = ["level", "service", "tier", "route", "status", "latency_ms", "error", "trace_id", "message", "timestamp"];
+const LOG_FIELDS = [
+  "level",
+  "service",
+  "tier",
+  "route",
+  "status",
+  "latency_ms",
+  "trace_id",
+  "message",
+  "timestamp",
+];
+const ERROR_FIELDS = [
+  "level",
+  "service",
+  "tier",
+  "route",
+  "status",
+  "latency_ms",
+  "error",
+  "trace_id",
+  "message",
+  "timestamp",
+];
 
 describe("the app's logs in CloudWatch Logs", () => {
-  it("ships simulated traffic to the service's group, one JSON line per request", { timeout: 60_000 }, async () => {
+  it("ships simulated traffic to the service's group, one JSON line per request", {
+    timeout: 60_000,
+  }, async () => {
     const h = await startApp();
     try {
       h.app.startTraffic();
@@ -25,7 +48,12 @@ describe("the app's logs in CloudWatch Logs", () => {
       for (const event of events) {
         const line = JSON.parse(event.message ?? "");
         expect(Object.keys(line)).toEqual(LOG_FIELDS);
-        expect(line).toMatchObject({ level: "info", service: "checkout", tier: "gold", status: 200 });
+        expect(line).toMatchObject({
+          level: "info",
+          service: "checkout",
+          tier: "gold",
+          status: 200,
+        });
         expect(["/cart", "/pay"]).toContain(line.route);
         expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
         expect(Date.parse(line.timestamp)).toBe(event.timestamp);
@@ -34,7 +62,10 @@ describe("the app's logs in CloudWatch Logs", () => {
         expect(line.latency_ms).toBeLessThanOrEqual(48);
       }
       expect(new Set(events.map((e) => JSON.parse(e.message ?? "").trace_id)).size).toBe(120);
-      expect(h.app.counts()).toEqual({ checkout: { good: 120, bad: 0 }, search: { good: 0, bad: 0 } });
+      expect(h.app.counts()).toEqual({
+        checkout: { good: 120, bad: 0 },
+        search: { good: 0, bad: 0 },
+      });
 
       // No errors, so no error entries; one count per five-second interval.
       expect(h.sim.journal.byType("app.error.emitted")).toHaveLength(0);
@@ -50,14 +81,20 @@ describe("the app's logs in CloudWatch Logs", () => {
       });
       const flushed = h.sim.journal.byType("app.logs.flushed");
       expect(flushed.reduce((n, e) => n + (e.data.events as number), 0)).toBe(120);
-      expect(flushed[0]?.data).toMatchObject({ logGroup: "/watermelon/app/checkout", logStream: "app-1", errors: 0 });
+      expect(flushed[0]?.data).toMatchObject({
+        logGroup: "/watermelon/app/checkout",
+        logStream: "app-1",
+        errors: 0,
+      });
     } finally {
       await h.dispose();
     }
   });
 
   it("logs a real request like simulated traffic, in its own service's group", async () => {
-    const h = await startApp({ app: { logGroup: (s) => `/custom/${s.tier}/${s.name}`, logStream: "web-7" } });
+    const h = await startApp({
+      app: { logGroup: (s) => `/custom/${s.tier}/${s.name}`, logStream: "web-7" },
+    });
     try {
       const res = await h.call("POST", "/search/q/deep");
       expect(res.status).toBe(200);
@@ -135,7 +172,10 @@ describe("the app's logs in CloudWatch Logs", () => {
 
       const emitted = h.sim.journal.byType("app.error.emitted");
       expect(emitted).toHaveLength(1);
-      expect(emitted[0]?.correlation).toEqual({ service: "checkout", traceId: failed.json.trace_id });
+      expect(emitted[0]?.correlation).toEqual({
+        service: "checkout",
+        traceId: failed.json.trace_id,
+      });
       expect(emitted[0]?.data).toEqual({
         traceId: failed.json.trace_id,
         service: "checkout",
