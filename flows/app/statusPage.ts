@@ -162,6 +162,11 @@ export class StatusPage {
       // A retried delivery older than what the page shows: PagerDuty delivers at least once.
       return incident;
     }
+    if (service !== "unknown" && service !== incident.service) {
+      // incident.service_updated: the incident moved to another service.
+      incident.service = service;
+      this.#note(service);
+    }
     const state = STATES[String(data.status)];
     if (state !== undefined) {
       incident.status = state;
