@@ -380,7 +380,13 @@ describe("the HTTP post", () => {
     const s = http.createServer(handler);
     await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
     const { port } = s.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, close: () => s.closeAllConnections() || s.close() };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => {
+        s.closeAllConnections();
+        s.close();
+      },
+    };
   }
 
   it("posts to {base}/?token= verbatim and reads the status and reason", async () => {
