@@ -47,6 +47,11 @@ export interface ChainOptions {
   stateDir?: string;
   aws?: { backend: "localstack"; endpoint?: string };
   drainMs?: number;
+  /**
+   * The host name the shipper is given for the Logz.io listener, where its Lambda runs elsewhere
+   * (LocalStack's Lambda containers reach the simulator by its name on their Docker network).
+   */
+  advertisedHost?: string;
 }
 
 export interface ChainResult {
@@ -175,7 +180,7 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
       account: ACCOUNT,
       region: REGION,
       logGroupOf,
-      listenerUrl: sim.endpoints.logzioListener.url,
+      listenerUrl: withHost(sim.endpoints.logzioListener.url, options.advertisedHost),
       logzioToken: sim.env.LOGZIO_TOKEN ?? "",
       ...(untilActive ? { untilActive } : {}),
     });
@@ -335,4 +340,11 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     finish,
     dispose,
   };
+}
+
+function withHost(url: string, host: string | undefined): string {
+  if (!host) return url;
+  const u = new URL(url);
+  u.hostname = host;
+  return u.origin;
 }

@@ -150,6 +150,10 @@ async function up(opts: Record<string, unknown>, ports: Record<PortName, number>
         json: Boolean(opts.json),
         ...(opts.seed ? { seed: opts.seed as string } : {}),
         ...(stateDir ? { stateDir } : {}),
+        ...(opts.aws === "localstack"
+          ? { aws: { backend: "localstack" as const, endpoint: opts.awsEndpoint as string } }
+          : {}),
+        ...(opts.advertiseHost ? { advertisedHost: opts.advertiseHost as string } : {}),
       },
       stopped,
       (sim) => {
@@ -265,7 +269,12 @@ export function buildProgram(): Command {
       "--scenario <file>",
       "wire a scenario's chain (the app, shipper, alerts, on-call) and run it in real time",
     )
-    .option("--app-port <port>", "port of the app (with --scenario)", parsePort, 8075);
+    .option("--app-port <port>", "port of the app (with --scenario)", parsePort, 8075)
+    .option(
+      "--advertise-host <name>",
+      "with --scenario: the host name the shipper Lambda uses to reach the Logz.io listener (e.g. this container's name on LocalStack's Docker network)",
+      process.env.WATERMELON_ADVERTISED_HOST,
+    );
   const portAttributes = new Map<PortName, string>();
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
     const option = new Option(`${PORT_FLAGS[name]} <port>`, `port of ${PORT_TITLES[name]}`)

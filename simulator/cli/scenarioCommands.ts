@@ -211,6 +211,8 @@ export async function upScenario(
     ...(options.host ? { host: options.host } : {}),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.advertisedHost ? { advertisedHost: options.advertisedHost } : {}),
   });
   onReady(chain.sim);
   if (options.json) {
