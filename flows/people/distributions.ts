@@ -50,21 +50,22 @@ export function parseDuration(text: string): number {
   return Math.round(total);
 }
 
+const millisecondsError = (value: number) =>
+  `expected a duration in milliseconds (a number, 0 or more), got ${value}`;
+
 /** A duration as a scenario writes it, read as milliseconds. */
 export const durationSchema = z
   .union([z.number(), z.string()], {
-    error: (issue) =>
-      issue.input === undefined
-        ? `required: a duration like "90s", "5m" or "1h30m"`
-        : durationError(issue.input).message,
+    error: (issue) => {
+      if (issue.input === undefined) return `required: a duration like "90s", "5m" or "1h30m"`;
+      if (typeof issue.input === "number") return millisecondsError(issue.input);
+      return durationError(issue.input).message;
+    },
   })
   .transform((value, ctx) => {
     if (typeof value === "number") {
       if (Number.isFinite(value) && value >= 0) return Math.round(value);
-      ctx.addIssue({
-        code: "custom",
-        message: `expected a duration in milliseconds (a number, 0 or more), got ${value}`,
-      });
+      ctx.addIssue({ code: "custom", message: millisecondsError(value) });
       return z.NEVER;
     }
     try {
@@ -85,13 +86,29 @@ const shapes = {
   lognormal: z.object({ median: durationSchema, p90: durationSchema }).strict(),
 };
 
-const distributionObject = z
-  .object({
-    fixed: shapes.fixed.optional(),
-    uniform: shapes.uniform.optional(),
-    exponential: shapes.exponential.optional(),
-    lognormal: shapes.lognormal.optional(),
-  })
+const EXAMPLE = '{ fixed: "2m" } or { lognormal: { median: "4m", p90: "12m" } }';
+
+/**
+ * One distribution: an object with exactly one of `fixed`, `uniform`, `exponential`,
+ * `lognormal`. Its durations come out in milliseconds.
+ */
+export const distributionSchema: z.ZodType<ParsedDistribution, Distribution> = z
+  .object(
+    {
+      fixed: shapes.fixed.optional(),
+      uniform: shapes.uniform.optional(),
+      exponential: shapes.exponential.optional(),
+      lognormal: shapes.lognormal.optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "invalid_type"
+          ? issue.input === undefined
+            ? `required: a distribution like ${EXAMPLE}`
+            : `expected a distribution like ${EXAMPLE}, got ${JSON.stringify(issue.input)}`
+          : undefined,
+    },
+  )
   .strict()
   .superRefine((value, ctx) => {
     const given = KINDS.filter((kind) => value[kind] !== undefined);
@@ -125,20 +142,13 @@ const distributionObject = z
       }
     }
   })
-  .transform((value) => value as ParsedDistribution);
-
-/**
- * One distribution: an object with exactly one of `fixed`, `uniform`, `exponential`,
- * `lognormal`, or a bare duration for `fixed`. Its durations come out in milliseconds.
- */
-export const distributionSchema: z.ZodType<ParsedDistribution, Distribution> = z.preprocess(
-  (value) => (typeof value === "string" || typeof value === "number" ? { fixed: value } : value),
-  distributionObject,
-) as unknown as z.ZodType<ParsedDistribution, Distribution>;
+  .transform((value) => value as ParsedDistribution) as unknown as z.ZodType<
+  ParsedDistribution,
+  Distribution
+>;
 
 /** A distribution as a scenario writes it: durations as strings like "5m" or milliseconds. */
 export type Distribution =
-  | DurationInput
   | { fixed: DurationInput }
   | { uniform: { min: DurationInput; max: DurationInput } }
   | { exponential: { mean: DurationInput } }
