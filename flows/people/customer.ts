@@ -98,7 +98,8 @@ export function startCustomer(options: StartCustomerOptions): RunningCustomer {
   const record = (type: string, faultId: string, data: Record<string, unknown> = {}) =>
     journal.append(type, {
       source: "people",
-      correlation: { faultId, customer: name, service },
+      // The app's correlation ids for the fault, and who.
+      correlation: { service, fault: faultId, customer: name },
       data: { customer: name, service, faultId, ...data },
     });
 

@@ -39,6 +39,7 @@ export { callPagerDuty, type PagerDutyRestOptions } from "./pagerdutyRest.js";
 export {
   DEFAULT_INVESTIGATE_FOR,
   DEFAULT_STATUS_UPDATE_MESSAGE,
+  type ParsedResponderProfile,
   parseResponderProfile,
   planPage,
   type ResponderProfile,

@@ -79,7 +79,7 @@ export const responderProfileSchema = z
   })
   .strict();
 
-interface ParsedProfile {
+export interface ParsedResponderProfile {
   email: string;
   acknowledgeAfter: ParsedDistribution;
   missProbability: number;
@@ -89,7 +89,7 @@ interface ParsedProfile {
 }
 
 /** Checks a profile; throws one error naming the responder, the field and what was expected. */
-export function parseResponderProfile(profile: ResponderProfile): ParsedProfile {
+export function parseResponderProfile(profile: ResponderProfile): ParsedResponderProfile {
   const where = `responder ${typeof profile?.email === "string" ? profile.email : "(no email)"}`;
   const parsed = responderProfileSchema.safeParse(profile);
   if (!parsed.success) {
@@ -127,7 +127,7 @@ const forkName = (id: string) => id.replaceAll("/", "%2F");
  * does not shift the others' draws, and incidents do not shift each other's.
  */
 export function planPage(
-  profile: ParsedProfile,
+  profile: ParsedResponderProfile,
   personRng: Rng,
   incident: string,
   attempt: number,

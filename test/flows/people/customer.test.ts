@@ -94,7 +94,7 @@ function start(profile: CustomerProfile, seed = "customers") {
 function faultStarted(faultId: string, service: string) {
   journal.append("app.fault.started", {
     source: "app",
-    correlation: { faultId, service },
+    correlation: { service, fault: faultId },
     data: {
       faultId,
       service,
@@ -109,7 +109,7 @@ function faultStarted(faultId: string, service: string) {
 function faultEnded(faultId: string, service: string) {
   journal.append("app.fault.ended", {
     source: "app",
-    correlation: { faultId, service },
+    correlation: { service, fault: faultId },
     data: { faultId, service, reason: "expired" },
   });
 }
@@ -153,7 +153,7 @@ describe("a customer of the faulty service", () => {
     const reported = journal.byType("customer.reported")[0];
     expect(reported).toMatchObject({
       source: "people",
-      correlation: { faultId: "fault-1", customer: "Dana", service: "checkout" },
+      correlation: { service: "checkout", fault: "fault-1", customer: "Dana" },
       data: {
         customer: "Dana",
         service: "checkout",
@@ -341,8 +341,12 @@ describe("startPeople", () => {
     faultStarted("fault-1", "checkout");
     await clock.runFor(5 * MINUTE);
     expect(journal.byType("customer.noticed").map((e) => e.data.customer)).toEqual(["Abe", "Zoe"]);
-    everyone.stop();
+    // Stopped with a notice pending: its timer is cancelled, and later faults go unseen.
     faultStarted("fault-2", "checkout");
+    expect(clock.pendingTimers()).toBe(2);
+    everyone.stop();
+    expect(clock.pendingTimers()).toBe(0);
+    faultStarted("fault-3", "checkout");
     await clock.runFor(5 * MINUTE);
     expect(journal.byType("customer.noticed")).toHaveLength(2);
   });
