@@ -65,10 +65,17 @@ function isRetryable(error: AwsErrorLike): boolean {
   return status === 429 || status >= 500;
 }
 
-const describe = (error: unknown) => {
-  const e = error as AwsErrorLike;
-  return e.name && e.message ? `${e.name}: ${e.message}` : String(error);
-};
+/**
+ * The reason journaled for a failed call: the service's error code and message, or for a call
+ * that got no answer only its error code (the message names the host and port of this run).
+ */
+function describe(error: unknown): string {
+  const e = error as AwsErrorLike & { code?: string };
+  if (e.$metadata?.httpStatusCode === undefined) {
+    return `no response from CloudWatch Logs (${e.code ?? e.name ?? "unknown error"})`;
+  }
+  return `${e.name ?? "UnknownError"}: ${e.message ?? ""}`;
+}
 
 /**
  * One log stream's share of the CloudWatch agent: buffers lines, sends them with PutLogEvents in
@@ -220,6 +227,9 @@ export class CloudWatchAgent {
           continue;
         }
         this.#putBack(batch);
+        // The retry sends everything buffered: no interval flush is due until it is over.
+        this.#clock.clearTimeout(this.#flushTimer);
+        this.#flushTimer = undefined;
         this.#retryTimer = this.#clock.setTimeout(
           () => {
             this.#retryTimer = undefined;

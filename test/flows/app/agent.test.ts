@@ -270,6 +270,30 @@ describe("the agent when CloudWatch Logs refuses", () => {
     }
   });
 
+  it("keeps retrying while CloudWatch Logs cannot be reached, on the clock", async () => {
+    const h = await startApp({ awsEndpoint: () => "http://127.0.0.1:1" });
+    try {
+      const baseline = h.sim.clock.pendingTimers();
+      await h.call("GET", "/search/a");
+      await h.app.flush();
+      // The back-off and the interval's count are due; the buffer waits for the back-off.
+      expect(h.sim.clock.pendingTimers()).toBe(baseline + 2);
+      await h.sim.clock.runFor(10 * 60_000);
+      expect(h.sim.clock.pendingTimers()).toBe(baseline + 1);
+      expect(h.sim.journal.byType("app.logs.flushed")).toHaveLength(0);
+      await h.app.close();
+      expect(h.sim.journal.byType("app.logs.failed").map((e) => e.data)).toEqual([
+        expect.objectContaining({
+          events: 1,
+          reason: "the app closed before these events could be sent",
+        }),
+      ]);
+      expect(h.sim.clock.pendingTimers()).toBe(baseline);
+    } finally {
+      await h.dispose();
+    }
+  });
+
   it("recreates a deleted log stream and resends", async () => {
     const h = await startApp();
     try {
