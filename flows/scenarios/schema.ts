@@ -67,6 +67,14 @@ const shipper = z
   })
   .strict();
 
+const agent = z
+  .object({
+    forceFlushInterval: durationSchema
+      .default(5_000)
+      .describe("The CloudWatch agent's force_flush_interval: how often buffered logs are sent."),
+  })
+  .strict();
+
 const alert = z
   .object({
     title: z.string().min(1),
@@ -270,6 +278,7 @@ export const scenarioSchema = z
     duration: durationSchema.describe("How long the run lasts in (virtual) time."),
     seed: z.union([z.string(), z.number().int()]).default("watermelon"),
     services: z.array(service).min(1),
+    agent: agent.default(agent.parse({})),
     shipper: shipper.default(shipper.parse({})),
     alerts: z.array(alert).min(1),
     oncall,

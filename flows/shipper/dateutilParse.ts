@@ -99,7 +99,9 @@ function plausibleDate(parts: number[], monthName: number | undefined, yearAt: n
             ];
   } else if (parts.length === 1) {
     // A lone number up to 31 is a day of this month, above it a year.
-    orders = [(a ?? 0) > 31 || yearAt === 0 ? [a, undefined, undefined] : [undefined, undefined, a]];
+    orders = [
+      (a ?? 0) > 31 || yearAt === 0 ? [a, undefined, undefined] : [undefined, undefined, a],
+    ];
   } else if (parts.length === 2) {
     orders =
       yearAt === 0

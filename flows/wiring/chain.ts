@@ -52,6 +52,8 @@ export interface ChainOptions {
    * (LocalStack's Lambda containers reach the simulator by its name on their Docker network).
    */
   advertisedHost?: string;
+  /** How often the Logz.io alert engine evaluates (default Logz.io's 60 s): benchmarks shorten it. */
+  alertEvaluationIntervalMs?: number;
 }
 
 export interface ChainResult {
@@ -103,6 +105,9 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.journalFile ? { journalFile: options.journalFile } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.alertEvaluationIntervalMs === undefined
+      ? {}
+      : { logzio: { alertEvaluationIntervalMs: options.alertEvaluationIntervalMs } }),
     aws: {
       ...(options.aws ?? {}),
       logs: { journalEachEvent: false, controlMessage: scenario.shipper.controlMessage },
@@ -146,6 +151,7 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     })),
     aws: { endpoint: awsEndpoint, region: REGION, credentials: CREDENTIALS },
     logGroup: (s) => logGroupOf(s.name),
+    agent: { forceFlushIntervalMs: scenario.agent.forceFlushInterval },
   });
   let disposed = false;
   const dispose = async () => {

@@ -193,7 +193,7 @@ export function validate(files: string[], out: NodeJS.WriteStream = process.stdo
 /** `up --scenario`: the chain wired on the well-known ports, real time, until a signal. */
 export async function upScenario(
   ref: string,
-  options: Pick<ChainOptions, "ports" | "host" | "seed" | "stateDir"> & {
+  options: Pick<ChainOptions, "ports" | "host" | "seed" | "stateDir" | "aws" | "advertisedHost"> & {
     appPort?: number;
     json?: boolean;
   },

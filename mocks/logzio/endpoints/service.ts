@@ -212,7 +212,8 @@ export class EndpointsService {
     event: TriggeredEvent,
     samples: readonly Doc[],
   ): Delivery | string {
-    if (endpoint.endpointType === "PagerDuty") return this.#pagerDuty(endpoint, alert, event);
+    if (endpoint.endpointType === "PagerDuty")
+      return this.#pagerDuty(endpoint, alert, event, samples);
     return this.#custom(endpoint, alert, event, samples);
   }
 
@@ -224,6 +225,7 @@ export class EndpointsService {
     e: PagerDutyEndpoint,
     alert: Alert | undefined,
     event: TriggeredEvent,
+    samples: readonly Doc[],
   ): Delivery | string {
     const base = this.#opts.pagerdutyEventsUrl();
     if (!base) return "the PagerDuty Events URL is not known yet";
@@ -244,6 +246,9 @@ export class EndpointsService {
         start: new Date(event.windowStartMs).toISOString(),
         end: new Date(event.windowEndMs).toISOString(),
       },
+      // The same sample logs a custom endpoint gets as {{alert_samples}}: the responder sees
+      // which requests failed, and their trace ids, in the incident's details.
+      ...(samples.length > 0 ? { samples: samples.slice(0, 10).map((d) => d.fields) } : {}),
     };
     const v1 = this.#opts.pagerdutyEventsApiVersion === "v1";
     const body = v1
