@@ -47,6 +47,7 @@ function parseJson(text: string): unknown {
 export class AsyncInvocations {
   readonly #env: LambdaEnv;
   #queued = 0;
+  #stopped = false;
 
   constructor(env: LambdaEnv) {
     this.#env = env;
@@ -55,6 +56,11 @@ export class AsyncInvocations {
   /** Events queued or waiting for a retry. */
   get pending(): number {
     return this.#queued;
+  }
+
+  /** The service is shutting down: attempts still running conclude without a word. */
+  stop(): void {
+    this.#stopped = true;
   }
 
   /** Forgets the count after reset: the timers themselves are cancelled by the service. */
@@ -158,6 +164,8 @@ export class AsyncInvocations {
         log: "",
       };
     }
+    // Stopping kills the workers, which fails the attempts in flight: that is not the function's doing.
+    if (this.#stopped) return;
     event.last = result;
 
     if (result.outcome === "success") {

@@ -150,6 +150,7 @@ export function createLambdaService(
     },
     async dispose() {
       cancelTimers();
+      asyncInvocations.stop();
       const running = runtime;
       runtime = undefined;
       await running?.dispose();
