@@ -1,17 +1,18 @@
 // Runs every benchmark and prints one markdown table per benchmark on stdout (progress goes to
 // stderr). Writes no files. `npm run bench -- --runs 9 --only clock` narrows or deepens a run;
 // `--only logs` runs the CloudWatch Logs benchmark alone, `--only logzio` the Logz.io one,
-// `--only pagerduty` the PagerDuty one.
+// `--only pagerduty` the PagerDuty one, `--only chain` the whole chain end to end.
 
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { runAwsLogsBenchmark } from "./awsLogs.js";
+import { runChainBenchmark } from "./chain.js";
 import { runClockBenchmark } from "./clock.js";
 import { runLogzioBenchmark } from "./logzio.js";
 import { runPagerDutyBenchmark } from "./pagerduty.js";
 import { runStartupBenchmark } from "./startup.js";
 
-const BENCHMARKS = ["startup", "clock", "logs", "logzio", "pagerduty"] as const;
+const BENCHMARKS = ["startup", "clock", "logs", "logzio", "pagerduty", "chain"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -36,6 +37,15 @@ const { values } = parseArgs({
     "pagerduty-list-requests": { type: "string", default: "10" },
     "pagerduty-month-incidents": { type: "string", default: "2000" },
     "pagerduty-month-days": { type: "string", default: "30" },
+    "chain-latency-errors": { type: "string", default: "50" },
+    "chain-hours": { type: "string", default: "1" },
+    "chain-scale-hours": { type: "string", default: "" },
+    "chain-traffic": { type: "string", default: "" },
+    "chain-traffic-hours": { type: "string" },
+    "chain-day-runs": { type: "string" },
+    "chain-growth-runs": { type: "string" },
+    "chain-days": { type: "string", default: "0" },
+    "chain-long-runs": { type: "string", default: "1" },
     only: { type: "string", multiple: true },
     quiet: { type: "boolean", default: false },
   },
@@ -45,6 +55,18 @@ function positiveInt(name: string, value: string | undefined): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
   return n;
+}
+
+function positiveNumber(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a number > 0`);
+  return n;
+}
+
+/** "6,12,48" -> [6, 12, 48]; "" -> []. */
+function numberList(name: string, value: string | undefined): number[] {
+  if (!value) return [];
+  return value.split(",").map((part) => positiveNumber(name, part.trim()));
 }
 
 const runs = positiveInt("runs", values.runs);
@@ -90,6 +112,27 @@ const pagerdutyMonthIncidents = positiveInt(
   values["pagerduty-month-incidents"],
 );
 const pagerdutyMonthDays = positiveInt("pagerduty-month-days", values["pagerduty-month-days"]);
+const chainLatencyErrors = positiveInt("chain-latency-errors", values["chain-latency-errors"]);
+if (chainLatencyErrors < 50)
+  process.stderr.write(
+    `note: --chain-latency-errors ${chainLatencyErrors} is below the 50 a p99 needs\n`,
+  );
+const chainHours = positiveNumber("chain-hours", values["chain-hours"]);
+const chainScaleHours = numberList("chain-scale-hours", values["chain-scale-hours"]);
+const chainTraffic = numberList("chain-traffic", values["chain-traffic"]);
+const chainTrafficHours = positiveNumber(
+  "chain-traffic-hours",
+  values["chain-traffic-hours"] ?? String(chainHours),
+);
+const chainDayRuns = positiveInt("chain-day-runs", values["chain-day-runs"] ?? String(runs));
+const chainGrowthRuns = positiveInt(
+  "chain-growth-runs",
+  values["chain-growth-runs"] ?? String(runs),
+);
+const chainDays = Number(values["chain-days"]);
+if (!Number.isSafeInteger(chainDays) || chainDays < 0)
+  throw new Error("--chain-days must be a whole number of days (0: no long run)");
+const chainLongRuns = positiveInt("chain-long-runs", values["chain-long-runs"]);
 const only = (values.only ?? [...BENCHMARKS]) as string[];
 for (const name of only) {
   if (!(BENCHMARKS as readonly string[]).includes(name)) {
@@ -142,6 +185,20 @@ const runners: Record<BenchmarkName, () => Promise<string>> = {
       listRequests: pagerdutyListRequests,
       monthIncidents: pagerdutyMonthIncidents,
       monthDays: pagerdutyMonthDays,
+      log,
+    }),
+  chain: () =>
+    runChainBenchmark({
+      runs,
+      latencyErrors: chainLatencyErrors,
+      dayHours: chainHours,
+      scaleHours: chainScaleHours,
+      trafficMultipliers: chainTraffic,
+      trafficHours: chainTrafficHours,
+      dayRuns: chainDayRuns,
+      growthRuns: chainGrowthRuns,
+      longDays: chainDays,
+      longRuns: chainLongRuns,
       log,
     }),
 };
