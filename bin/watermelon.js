@@ -10,11 +10,6 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 // The AWS SDK warns on Node 20 about its releases after January 2027; the pinned one runs here.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning, ...rest) => {
-  const name = typeof warning === "object" ? warning?.name : (rest[0]?.type ?? rest[0]);
-  if (name === "NodeVersionSupportWarning") return;
-  emitWarning(warning, ...rest);
-};
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

@@ -6,6 +6,14 @@
 import type { Journal, JournalEvent } from "../../simulator/kernel/journal.js";
 
 const REPEATS = 2;
+/** Hops that happen many times per incident: told twice, then counted in the summary. */
+const REPETITIVE = new Set([
+  "app.error.emitted",
+  "logzio.indexed",
+  "app.logs.flushed",
+  "lambda.invoked",
+  "logs.subscription.delivered",
+]);
 
 type Teller = (
   e: JournalEvent,
@@ -26,7 +34,8 @@ const TELLERS: Record<string, Teller> = {
   }),
   "app.error.emitted": (_e, d) => ({
     hop: "app",
-    text: `logs an error for ${d.service} ${d.route}: ${d.status} ${d.error} (trace ${d.traceId})`,
+    text: `logs an error for ${d.service} ${d.route}: ${d.status} ${d.error}`,
+    payload: d,
   }),
   "app.logs.flushed": (_e, d) => ({
     hop: "app -> CloudWatch Logs",
@@ -44,9 +53,9 @@ const TELLERS: Record<string, Teller> = {
     hop: "Lambda",
     text: `gave up on ${d.requestId ?? "an event"} after its retries`,
   }),
-  "logzio.indexed": (_e, d) => ({
+  "logzio.indexed": (e, d) => ({
     hop: "shipper -> Logz.io",
-    text: "the listener indexed a log",
+    text: `the listener indexed a ${d.type} log${e.correlation.traceId ? ` (trace ${e.correlation.traceId})` : ""}`,
     payload: d.message,
   }),
   "logzio.alert.triggered": (_e, d) => ({
@@ -114,7 +123,7 @@ function clip(value: unknown, max = 240): string {
 export function narrate(journal: Journal, write: (line: string) => void): () => void {
   const told = new Map<string, number>();
   const key = (e: JournalEvent) =>
-    `${e.type}:${e.correlation.service ?? e.correlation.incidentId ?? ""}`;
+    `${e.type}:${e.correlation.service ?? e.correlation.incidentId ?? ""}:${e.data.suppressed === true}`;
   const unsubscribe = journal.subscribe((e) => {
     const teller = TELLERS[e.type];
     if (!teller) return;
@@ -122,16 +131,14 @@ export function narrate(journal: Journal, write: (line: string) => void): () => 
     const n = (told.get(k) ?? 0) + 1;
     told.set(k, n);
     const repetitive =
-      e.type === "app.error.emitted" ||
-      e.type === "logzio.indexed" ||
-      e.type === "app.logs.flushed" ||
-      e.type === "lambda.invoked" ||
-      e.type === "logs.subscription.delivered";
+      REPETITIVE.has(e.type) || (e.type === "logzio.alert.triggered" && e.data.suppressed === true);
     if (repetitive && n > REPEATS) {
-      if (n === REPEATS + 1)
+      if (n === REPEATS + 1) {
+        const hop = teller(e, e.data as Record<string, unknown>)?.hop ?? e.type;
         write(
-          `${e.time.slice(11, 19)}  ${"".padEnd(26)}  (more of these follow; the summary counts them)`,
+          `${e.time.slice(11, 19)}  ${hop.padEnd(26)}  (more of these follow; the summary counts them)`,
         );
+      }
       return;
     }
     const told1 = teller(e, e.data as Record<string, unknown>);
