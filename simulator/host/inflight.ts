@@ -42,13 +42,14 @@ function trackingAgent<A extends AgentClass>(Base: A, clock: Clock) {
 /** An http.Agent whose requests hold the clock until their response has been read. */
 export function createTrackedHttpAgent(clock: Clock, options?: http.AgentOptions): http.Agent {
   const Agent = trackingAgent(http.Agent, clock);
-  return new Agent(options);
+  // Keep-alive, as Node's global agent: a connection per request would dominate a chain's run.
+  return new Agent({ keepAlive: true, ...options });
 }
 
 /** An https.Agent whose requests hold the clock until their response has been read. */
 export function createTrackedHttpsAgent(clock: Clock, options?: https.AgentOptions): https.Agent {
   const Agent = trackingAgent(https.Agent as unknown as AgentClass, clock);
-  return new Agent(options) as unknown as https.Agent;
+  return new Agent({ keepAlive: true, ...options }) as unknown as https.Agent;
 }
 
 /**
