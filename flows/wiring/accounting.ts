@@ -154,6 +154,13 @@ export async function accountChain(options: {
       if (trace) droppedBy.set(trace, String(d.reason));
     }
   }
+  // LocalStack delivers inside itself: what it delivered shows only in what reached Logz.io.
+  if (options.observed === "apis") {
+    const indexedTraces = new Set(
+      journal.byType("logzio.indexed").map((e) => e.correlation.traceId),
+    );
+    for (const trace of matched) if (indexedTraces.has(trace)) deliveredTo.set(trace, "");
+  }
   const matchedDiff: Difference[] = [];
   for (const trace of matched) {
     if (deliveredTo.has(trace)) continue;
