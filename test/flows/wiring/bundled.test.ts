@@ -99,4 +99,32 @@ describe("each lesson, broken, fails its scenario", () => {
     const result = await runChain(s);
     expect(failedChecks(result)).toEqual(["status updates"]);
   }, 120_000);
+
+  it("pagerduty-throttled: a throttle longer than Logz.io's retries loses the page, and says so", async () => {
+    const s = bundled("pagerduty-throttled");
+    const hop = s.timeline.find((t) => "hop" in t);
+    if (!hop || !("hop" in hop)) throw new Error("scenario changed");
+    hop.hop.duration = 10 * 60_000;
+    const result = await runChain(s);
+    expect(failedChecks(result)).toEqual(
+      expect.arrayContaining(["incidents", "paged", "first page"]),
+    );
+    const notifications = result.accounting.stages.find(
+      (x) => x.stage === "notifications to PagerDuty",
+    );
+    expect(
+      notifications?.differences.some(
+        (d) => d.reason.startsWith("given up by Logz.io") && d.explained,
+      ),
+    ).toBe(true);
+  }, 120_000);
+
+  it("shipper-timeouts: timeouts outlasting Lambda's retries page too late", async () => {
+    const s = bundled("shipper-timeouts");
+    const hop = s.timeline.find((t) => "hop" in t);
+    if (!hop || !("hop" in hop)) throw new Error("scenario changed");
+    hop.hop.duration = 30 * 60_000;
+    const result = await runChain(s);
+    expect(failedChecks(result)).toContain("first page");
+  }, 120_000);
 });
