@@ -6,17 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../../flows/scenarios/load.js";
 import { LOCALSTACK_IMAGE } from "../../../simulator/cli/localstack.js";
+import { whyNoDocker } from "../../support/docker.js";
 import { withChain } from "./helpers.js";
-
-async function whyNoDocker(): Promise<string | undefined> {
-  try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    await getContainerRuntimeClient();
-    return undefined;
-  } catch (error) {
-    return `no Docker engine (${error instanceof Error ? error.message : String(error)})`;
-  }
-}
 
 const dockerMissing = await whyNoDocker();
 

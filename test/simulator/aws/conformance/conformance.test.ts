@@ -28,6 +28,7 @@ import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulator, type Simulator } from "../../../../simulator/cli/api.js";
 import { LOCALSTACK_IMAGE } from "../../../../simulator/cli/localstack.js";
+import { whyNoDocker } from "../../../support/docker.js";
 
 interface Target {
   name: "embedded" | "localstack";
@@ -75,17 +76,6 @@ async function localstackTarget(): Promise<Target> {
       await container.stop();
     },
   };
-}
-
-/** Why LocalStack's half of the suite cannot run here, or undefined when it can. */
-async function whyNoDocker(): Promise<string | undefined> {
-  try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    await getContainerRuntimeClient();
-    return undefined;
-  } catch (error) {
-    return `no Docker engine (${error instanceof Error ? error.message : String(error)})`;
-  }
 }
 
 const dockerMissing = await whyNoDocker();
