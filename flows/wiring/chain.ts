@@ -12,7 +12,7 @@ import {
   createTrackedHttpAgent,
   createTrackedHttpsAgent,
 } from "../../simulator/host/inflight.js";
-import type { Clock } from "../../simulator/kernel/clock.js";
+import type { Clock, TimerHandle } from "../../simulator/kernel/clock.js";
 import { createRealClock } from "../../simulator/kernel/realClock.js";
 import { type App, createApp } from "../app/index.js";
 import { startPeople } from "../people/index.js";
@@ -154,9 +154,11 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     agent: { forceFlushIntervalMs: scenario.agent.forceFlushInterval },
   });
   let disposed = false;
+  const timeline: TimerHandle[] = [];
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
+    for (const handle of timeline) handle.cancel();
     people?.stop();
     await app.close().catch(() => {});
     logs.destroy();
@@ -275,7 +277,7 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     .map((step, index) => ({ step, index }))
     .sort((a, b) => a.step.at - b.step.at || a.index - b.index)
     .forEach(({ step, index }) => {
-      clock.setTimeout(
+      const handle = clock.setTimeout(
         () => {
           runStep(step).catch((error: unknown) => {
             stepErrors.push(
@@ -286,6 +288,7 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
         startMs + step.at - clock.now(),
         `scenario timeline[${index}]`,
       );
+      timeline.push(handle);
     });
   app.startTraffic();
 

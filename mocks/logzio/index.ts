@@ -159,6 +159,12 @@ export function createLogzio(options: LogzioOptions): Logzio {
   const api: ServiceModule = {
     ...createLogzioApi({ clock, journal, store, alerts, endpoints }),
     faultResponse: apiFaultResponse,
+    // Stopping cancels the alert ticks and pending notification retries: on the real clock they
+    // would otherwise fire after the journal has closed.
+    async dispose() {
+      alerts.reset();
+      endpoints.reset();
+    },
   };
   return { store, listener, api };
 }

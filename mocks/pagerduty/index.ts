@@ -186,7 +186,13 @@ export function createPagerDuty(options: PagerDutyOptions): PagerDuty {
     routes: [...REST_ROUTES, ...webhookSubscriptionRoutes(webhooks)],
     onReset: resetIncidents,
   });
-  const api: PagerDutyApi = { ...rest, faultResponse: restFaultResponse };
+  // Stopping cancels escalations, acknowledgement timeouts and webhook retries: on the real
+  // clock they would otherwise fire after the journal has closed.
+  const api: PagerDutyApi = {
+    ...rest,
+    faultResponse: restFaultResponse,
+    dispose: async () => resetIncidents(),
+  };
 
   return {
     store,
