@@ -45,24 +45,41 @@ const VOLATILE_CORRELATION = new Set(["incidentId", "eventId", "webhookId", "ale
 // For events without correlation, the data fields that tell one series from another.
 const DISCRIMINATORS = ["alertId", "operation", "endpointId", "severity", "service"];
 
-function identity(e: JournalEvent): string {
+function identity(e: JournalEvent, only?: ReadonlySet<string>): string {
   const parts: string[] = [e.type];
-  const keys = Object.keys(e.correlation).sort();
+  const keys = Object.keys(e.correlation)
+    .filter((k) => !only || only.has(k))
+    .sort();
   const hasNumber = "incidentNumber" in e.correlation;
   for (const key of keys) {
     if (VOLATILE_CORRELATION.has(key) && (key !== "incidentId" || hasNumber)) continue;
     parts.push(`${key}=${e.correlation[key]}`);
   }
-  if (keys.length === 0)
+  if (keys.length === 0 && !only)
     for (const key of DISCRIMINATORS)
       if (e.data[key] !== undefined) parts.push(`${key}=${JSON.stringify(e.data[key])}`);
   return parts.join("|");
 }
 
-function groupBy(events: readonly JournalEvent[]): Map<string, JournalEvent[]> {
+/** An imported event holds only the correlation its export had: new events match on just that. */
+function importedKeys(recorded: readonly JournalEvent[]): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>();
+  for (const e of recorded) {
+    if (e.source !== "import") continue;
+    const set = keys.get(e.type) ?? new Set<string>();
+    for (const k of Object.keys(e.correlation)) set.add(k);
+    keys.set(e.type, set);
+  }
+  return keys;
+}
+
+function groupBy(
+  events: readonly JournalEvent[],
+  restrict: Map<string, Set<string>>,
+): Map<string, JournalEvent[]> {
   const groups = new Map<string, JournalEvent[]>();
   for (const e of events) {
-    const key = identity(e);
+    const key = identity(e, restrict.get(e.type));
     const list = groups.get(key);
     if (list) list.push(e);
     else groups.set(key, [e]);
@@ -73,17 +90,31 @@ function groupBy(events: readonly JournalEvent[]): Map<string, JournalEvent[]> {
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === "string" && typeof b === "string" && PLACEHOLDER.test(a) && PLACEHOLDER.test(b))
     return true;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    // Key order is the producer's in memory and sorted in a file: it does not count.
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    return ka.every((k) => k in rb && sameValue(ra[k], rb[k]));
+  }
+  return a === b;
 }
 
 function fieldChanges(recorded: JournalEvent, now: JournalEvent): EventChange["fields"] {
   const fields: EventChange["fields"] = [];
   if (recorded.time !== now.time)
     fields.push({ field: "time", recorded: recorded.time, now: now.time });
-  // An imported event holds only what the export held: only those fields are compared.
+  // An imported event holds only what the export held: only the fields both have are compared
   const keys =
     recorded.source === "import"
-      ? Object.keys(recorded.data)
+      ? // (people by name, which the summary compares, are ids in a run's events)
+        Object.keys(recorded.data).filter((k) => k in now.data)
       : [...new Set([...Object.keys(recorded.data), ...Object.keys(now.data)])];
   for (const key of keys.sort())
     if (!sameValue(recorded.data[key], now.data[key]))
@@ -124,8 +155,9 @@ export function diffJournals(
   const keep = (e: JournalEvent) => !only || only.has(e.type);
   const recorded = recordedEvents.filter(keep);
   const now = nowEvents.filter(keep);
-  const a = groupBy(recorded);
-  const b = groupBy(now);
+  const restrict = importedKeys(recorded);
+  const a = groupBy(recorded, restrict);
+  const b = groupBy(now, restrict);
   const added: JournalEvent[] = [];
   const removed: JournalEvent[] = [];
   const changed: EventChange[] = [];
@@ -307,7 +339,9 @@ export function renderDiff(diff: JournalDiff, options: { examples?: number } = {
   if (diff.same) return "no difference: the new journal matches the recording";
   const lines = [
     "What changed downstream:",
-    ...diff.summary.map((s) => `  ${s}`),
+    ...(diff.summary.length > 0
+      ? diff.summary.map((s) => `  ${s}`)
+      : [`  nothing: ${diff.changed.length} event(s) differ only in their details`]),
     "",
     "Per type (recorded → now):",
   ];

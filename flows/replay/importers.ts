@@ -458,7 +458,7 @@ function importLogEntries(
         time,
         type: "responder.notified",
         source: "import",
-        correlation: { ...correlation, user: user?.name ?? "" },
+        correlation,
         data: { incident_number: incident.number, user_name: user?.name ?? "" },
       });
       count("notify_log_entry → an observed page");

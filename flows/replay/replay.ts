@@ -54,10 +54,18 @@ export function replayScenario(
   recording: Recording,
   options: Omit<ReplayOptions, "version" | "home">,
 ): Scenario {
-  const config = applyOverrides(
-    options.scenario ?? recording.header.scenario,
-    options.overrides ?? [],
-  );
+  const recorded = recording.header.scenario;
+  // Imported inputs keep the times of the real data (log lines carry them in their text too):
+  // another scenario supplies the configuration, not the calendar.
+  const given =
+    options.scenario && recording.header.origin === "import"
+      ? {
+          ...options.scenario,
+          start: recorded.start,
+          duration: Math.max(options.scenario.duration, recorded.duration),
+        }
+      : options.scenario;
+  const config = applyOverrides(given ?? recorded, options.overrides ?? []);
   const result = scenarioSchema.safeParse({ ...config, timeline: timelineOf(recording.inputs) });
   if (!result.success) {
     const issue = result.error.issues[0];
