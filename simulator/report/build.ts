@@ -58,8 +58,12 @@ export function buildReport(events: readonly JournalEvent[], context: ReportCont
   const incidents: IncidentReport[] = [];
   const derived: string[] = [];
   for (const f of facts.incidents) {
+    // By the PagerDuty service id when the caller knows it, else by the failed request whose
+    // trace the incident's first alert carried (a replayed journal has no wiring to ask).
+    const traced = f.traceId ? facts.traceService.get(f.traceId) : undefined;
     const service =
       byPagerDutyId.get(f.serviceId) ??
+      context.services.find((s) => s.name === traced && !s.pagerdutyServiceId) ??
       (context.services.length === 1 && !context.services[0]?.pagerdutyServiceId
         ? context.services[0]
         : undefined);
@@ -173,6 +177,7 @@ export function buildReport(events: readonly JournalEvent[], context: ReportCont
     const intervals = facts.requests.get(s.name) ?? [];
     const budget = errorBudget(intervals, sla.sloPercent, sla.sloWindow, startMs, endMs);
     const mine = incidents.filter((i) => i.service === s.name);
+    const pagerdutyServiceId = s.pagerdutyServiceId ?? mine[0]?.pagerdutyServiceId;
     const unattended = (episodes.get(s.name) ?? []).filter((e) => !attended.has(e));
     const unattendedReports = unattended.flatMap((e) =>
       (facts.reports.get(s.name) ?? []).filter((r) =>
@@ -201,7 +206,7 @@ export function buildReport(events: readonly JournalEvent[], context: ReportCont
     return {
       name: s.name,
       tier: s.tier,
-      ...(s.pagerdutyServiceId ? { pagerdutyServiceId: s.pagerdutyServiceId } : {}),
+      ...(pagerdutyServiceId ? { pagerdutyServiceId } : {}),
       incidents: mine.map((i) => i.id),
       requests: { good: budget.good, bad: budget.bad, total: budget.total },
       sloPercent: sla.sloPercent,

@@ -65,7 +65,8 @@ export interface SlaConfig {
  * P1 1 BH / 4 BH, 85 % (Bedrock IS Bronze: P1 1 BH / 4 BH, P2 2 BH / 8 BH, P3 4 BH / 3 business
  * days, P4 2 / 4 business days; zservice Standard 85 %). SLOs from §4.4: gold 99.95 %, silver
  * 99.9 %, bronze 99.5 %. Experience (§4.5): first public post within 5 min (PagerDuty's
- * guideline), an update at least every 20 min, score green from 70.
+ * guideline), an update at least every 20 min, score green from 75: an incident with
+ * every other mark full and no status update for twice the cadence stays red.
  */
 export const DEFAULT_SLA: SlaConfig = {
   tiers: {
@@ -121,7 +122,7 @@ function experienceDefaults(impactBudgetMinutes: number): ExperienceTargets {
     firstCommunicationZeroAtMs: 30 * M,
     updateEveryMs: 20 * M,
     impactBudgetMinutes,
-    greenAt: 70,
+    greenAt: 75,
   };
 }
 

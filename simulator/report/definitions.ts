@@ -87,8 +87,10 @@ export const DEFINITIONS: readonly Definition[] = [
   {
     term: "update cadence",
     meaning:
-      "The longest silence while the incident was open: between opening, each communication, " +
-      "and the resolution; against the target of an update every N minutes.",
+      "The longest silence while the incident was open: between opening, each status update, " +
+      "and the resolution, against the target of an update every N minutes. Status-page state " +
+      "changes count as communication (first communication, proactive, resolution) but not as " +
+      "updates: they tell customers nothing new.",
   },
   {
     term: "impact minutes",

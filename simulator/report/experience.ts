@@ -5,7 +5,7 @@
  *   XS = 100 × (0.25·s_firstCommunication + 0.20·s_proactive + 0.20·s_cadence
  *               + 0.25·s_impact + 0.10·s_resolutionCommunicated)
  *
- * each mark in [0, 1]; experience is green when XS reaches the tier's `greenAt` (70 by default).
+ * each mark in [0, 1]; experience is green when XS reaches the tier's `greenAt` (75 by default).
  */
 import type { ExperienceTargets } from "./config.js";
 import { formatDuration, isoAt } from "./duration.js";
@@ -33,7 +33,8 @@ export function experienceFormulaText(t: ExperienceTargets): string {
     `first communication = 1 within ${formatDuration(t.firstCommunicationWithinMs)} of impact ` +
     `start, falling linearly to 0 at ${formatDuration(t.firstCommunicationZeroAtMs)} (0 if ` +
     "nothing was ever said); proactive = 1 if no customer reported the problem before our first " +
-    "communication, else 0; cadence = 1 if the longest silence while open is at most the " +
+    "communication, else 0; cadence = 1 if the longest time without a status update while open " +
+    "is at most the " +
     `update target (${formatDuration(t.updateEveryMs)}), falling linearly to 0 at twice it; ` +
     "impact = 1 − impact minutes / the tier's impact budget (0 at or over it); resolution " +
     "communicated = 1 if the resolution reached the status page or a status update, else 0. " +
@@ -98,10 +99,11 @@ export function incidentExperience(input: ExperienceInput): IncidentExperience {
   );
   const proactive = before.length === 0;
 
+  // Cadence counts what people wrote: a status page flipping to "acknowledged" says nothing new.
   let silence = 0;
   let previous = incident.openedMs;
   for (const c of comms) {
-    if (c.atMs < incident.openedMs || c.atMs > closeMs) continue;
+    if (c.kind !== "status update" || c.atMs < incident.openedMs || c.atMs > closeMs) continue;
     silence = Math.max(silence, c.atMs - previous);
     previous = c.atMs;
   }
@@ -169,7 +171,7 @@ export function incidentExperience(input: ExperienceInput): IncidentExperience {
         : `proactive: all ${input.reports.length} customer reports came after we spoke`,
     );
   } else good.push("no customer had to report it");
-  if (comms.length > 0) {
+  if (updates > 0) {
     const line = `longest silence ${formatDuration(silence)} while open (target: an update every ${formatDuration(t.updateEveryMs)})`;
     (sCadence === 1 ? good : bad).push(line);
   }

@@ -59,6 +59,8 @@ export interface Facts {
   errors: Map<string, number[]>;
   faults: Map<string, FaultWindow[]>;
   reports: Map<string, CustomerReportFact[]>;
+  /** The app service of each failed request's trace: an incident's trace names its service. */
+  traceService: Map<string, string>;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -93,6 +95,7 @@ export function readFacts(events: readonly JournalEvent[]): Facts {
   const faults = new Map<string, FaultWindow[]>();
   const openFaults = new Map<string, FaultWindow>();
   const reports = new Map<string, CustomerReportFact[]>();
+  const traceService = new Map<string, string>();
   /** Responder-side status updates, used where PagerDuty's own entries are missing. */
   const postedUpdates = new Map<string, { atMs: number; message: string }[]>();
   const alertSeverity = new Map<string, string>();
@@ -189,6 +192,8 @@ export function readFacts(events: readonly JournalEvent[]): Facts {
       case "app.error.emitted": {
         const service = str(d.service);
         if (service) push(errors, service, ms(d.timestamp) ?? at);
+        const traceId = str(d.traceId) ?? e.correlation.traceId;
+        if (service && traceId) traceService.set(traceId, service);
         break;
       }
       case "app.fault.started": {
@@ -240,5 +245,6 @@ export function readFacts(events: readonly JournalEvent[]): Facts {
     errors,
     faults,
     reports,
+    traceService,
   };
 }

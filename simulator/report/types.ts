@@ -53,7 +53,7 @@ export interface IncidentExperience {
   reportsBeforeCommunication: number;
   /** Every customer report came after our first communication (true when nobody reported). */
   proactive: boolean;
-  /** Longest time without a communication while the incident was open. */
+  /** Longest time without a status update while the incident was open. */
   longestSilenceMs: number;
   updateEveryMs: number;
   impactMinutes: number;

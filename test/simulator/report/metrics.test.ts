@@ -209,6 +209,58 @@ describe("incident metrics, by their definitions", () => {
   });
 });
 
+describe("services without their PagerDuty ids (a replayed journal)", () => {
+  it("an incident belongs to the service of the failed request its alert carried", () => {
+    const report = buildReport(wellHandled(), {
+      services: [
+        { name: "search", tier: "silver" },
+        { name: "checkout", tier: "gold" },
+      ],
+      scenario,
+    });
+    expect(report.incidents.map((i) => [i.service, i.tier])).toEqual([["checkout", "gold"]]);
+    expect(report.services.find((s) => s.name === "checkout")?.pagerdutyServiceId).toBe("PSVC1");
+    expect(report.services.find((s) => s.name === "search")?.incidents).toEqual([]);
+  });
+
+  it("an incident on a service nobody named is left out, and the notes say so", () => {
+    const report = buildReport(wellHandled(), {
+      services: [
+        { name: "search", tier: "silver", pagerdutyServiceId: "POTHER" },
+        { name: "cart", tier: "gold", pagerdutyServiceId: "PCART" },
+      ],
+    });
+    expect(report.incidents).toEqual([]);
+    expect(report.notes[0]).toMatch(
+      /incident #1 \(PINC1\) is on PagerDuty service PSVC1, which no reported service names/,
+    );
+  });
+});
+
+describe("impact no incident covered", () => {
+  it("customers who reported a fault nobody was paged for turn the experience red", () => {
+    const events = wellHandled()
+      .filter(
+        (e) =>
+          !e.type.startsWith("pagerduty.") &&
+          e.type !== "app.webhook.received" &&
+          e.type !== "responder.notified",
+      )
+      .map((e) =>
+        e.type === "customer.reported"
+          ? { ...e, data: { ...e.data, informedBeforeReport: false } }
+          : e,
+      );
+    const s = buildReport(events, { services, scenario }).services[0];
+    expect(s?.incidents).toEqual([]);
+    expect(s?.unattendedImpact).toEqual([
+      { startedAt: T("10:00:30"), endedAt: T("10:09:30"), impactMinutes: 5 },
+    ]);
+    expect(s?.verdict.kind).toBe("watermelon");
+    expect(s?.verdict.reasons[0]).toMatch(/1 customer report of impact no incident covered/);
+  });
+});
+
 describe("the watermelon and its opposite, hand-built", () => {
   /** Acknowledged in 5 min, resolved in 30 (green on paper), never a word to customers. */
   function silent(extra?: (add: ReturnType<typeof journal>["add"]) => void) {
