@@ -8,6 +8,7 @@ import { locatorPath, userStateDir } from "../host/paths.js";
 import type { Endpoints } from "../host/serviceHost.js";
 import { createSimulator, type SimulatorOptions, SimulatorOptionsError } from "./api.js";
 import { toShellExports } from "./clientEnv.js";
+import { registerReplayCommands } from "./replayCommands.js";
 import {
   demo,
   runScenario,
@@ -325,9 +326,15 @@ export function buildProgram(): Command {
         .default("embedded"),
     )
     .option("--aws-endpoint <url>", "LocalStack's URL (with --aws localstack)")
+    .option(
+      "--record <file>",
+      "write a recording of the run (scenario, seed, inputs, journal; secrets redacted)",
+    )
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runScenario(file, opts);
     });
+
+  registerReplayCommands(program);
 
   program
     .command("validate")

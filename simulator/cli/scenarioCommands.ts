@@ -24,6 +24,7 @@ import { narrate } from "../../flows/wiring/narrate.js";
 import { renderSummary } from "../../flows/wiring/summary.js";
 import { DEFAULT_PORTS } from "../host/catalogue.js";
 import { userStateDir } from "../host/paths.js";
+import { writeRecording } from "./replayCommands.js";
 
 export const DEMO_SCENARIO = "gold-outage";
 
@@ -94,6 +95,8 @@ export interface RunCommandOptions {
   aws?: string;
   awsEndpoint?: string;
   home?: string;
+  /** Write a recording of the run here. */
+  record?: string;
 }
 
 export async function runScenario(
@@ -126,6 +129,7 @@ export async function runScenario(
         : () => {};
     try {
       result = await chain.run();
+      if (opts.record) writeRecording(chain, path.resolve(opts.record));
     } finally {
       stop();
       await chain.dispose();

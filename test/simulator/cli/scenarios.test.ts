@@ -138,3 +138,26 @@ describe("watermelon validate", () => {
     }
   }, 60_000);
 });
+
+describe("watermelon run --record, then replay", () => {
+  it("replays clean (exit 0), and an override shows its consequence (exit 1)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "watermelon-cli-replay-"));
+    try {
+      const file = path.join(dir, "escalation.rec.jsonl");
+      expect((await watermelon(["run", "escalation-nobody-acks", "--record", file])).code).toBe(0);
+      const clean = await watermelon(["replay", file]);
+      expect(clean.code).toBe(0);
+      expect(clean.stdout).toContain("no difference");
+      const later = await watermelon([
+        "replay",
+        file,
+        "--override",
+        "oncall.escalationPolicies[0].rules[0].escalateAfter=15m",
+      ]);
+      expect(later.code).toBe(1);
+      expect(later.stdout).toMatch(/Katherine Johnson paged 10m later/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
