@@ -87,7 +87,7 @@ export function stackedChart(
   const barW = 360;
   const captionW = 230;
   const rowH = 26;
-  const top = 26;
+  const top = 38;
   const legendH = 24;
   const width = labelW + barW + captionW;
   const height = top + rows.length * rowH + legendH + 8;
