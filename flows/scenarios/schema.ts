@@ -4,6 +4,7 @@
  * The JSON Schema editors complete against (scenario.schema.json) is generated from this file.
  */
 import { z } from "zod";
+import { slaConfigSchema } from "../../simulator/report/config.js";
 import { distributionSchema, durationSchema } from "../people/distributions.js";
 
 export const TIERS = ["gold", "silver", "bronze"] as const;
@@ -286,6 +287,9 @@ export const scenarioSchema = z
     customers: z.array(customer).default([]),
     timeline: z.array(step).default([]),
     expect: expectations.default(expectations.parse({})),
+    sla: slaConfigSchema
+      .optional()
+      .describe("SLA and experience targets per tier, over the defaults the report prints."),
   })
   .strict()
   .superRefine((s, ctx) => {

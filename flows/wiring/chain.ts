@@ -14,6 +14,7 @@ import {
 } from "../../simulator/host/inflight.js";
 import type { Clock, TimerHandle } from "../../simulator/kernel/clock.js";
 import { createRealClock } from "../../simulator/kernel/realClock.js";
+import { buildReport, type Report } from "../../simulator/report/index.js";
 import { type App, createApp } from "../app/index.js";
 import { startPeople } from "../people/index.js";
 import type { Scenario, ScenarioStep } from "../scenarios/schema.js";
@@ -64,6 +65,8 @@ export interface ChainResult {
   endedAt: string;
   accounting: Accounting;
   verdict: Verdict;
+  /** The SLA/XLA report of the run: per incident, tier and service, with the watermelon verdict. */
+  report: Report;
   /** Exit status a CLI gives: 0 only if the expectations hold and nothing is unexplained. */
   ok: boolean;
 }
@@ -318,6 +321,21 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
         stepErrors,
         accounting,
       });
+      const report = buildReport(sim.journal.all(), {
+        services: scenario.services.map((s) => ({
+          name: s.name,
+          tier: s.tier,
+          ...(wiring.pagerduty.services.get(s.name)
+            ? { pagerdutyServiceId: wiring.pagerduty.services.get(s.name)?.id as string }
+            : {}),
+        })),
+        ...(scenario.sla ? { sla: scenario.sla } : {}),
+        scenario: {
+          name: scenario.name,
+          start: scenario.start,
+          end: new Date(endMs).toISOString(),
+        },
+      });
       return {
         scenario: scenario.name,
         seed: String(seed),
@@ -326,6 +344,7 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
         endedAt: new Date(clock.now()).toISOString(),
         accounting,
         verdict,
+        report,
         ok: verdict.ok && accounting.ok,
       };
     })();

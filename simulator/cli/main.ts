@@ -301,7 +301,8 @@ export function buildProgram(): Command {
       parseSpeed,
     )
     .option("--seed <seed>", "seed for every generated id and random choice")
-    .action(async (opts: { scenario: string; pace?: number; seed?: string }) => {
+    .option("--report <file.html>", "write the SLA/XLA report as one self-contained HTML file")
+    .action(async (opts: { scenario: string; pace?: number; seed?: string; report?: string }) => {
       process.exitCode = await demo(opts);
     });
 
@@ -330,6 +331,7 @@ export function buildProgram(): Command {
       "--record <file>",
       "write a recording of the run (scenario, seed, inputs, journal; secrets redacted)",
     )
+    .option("--report <file.html>", "write the SLA/XLA report as one self-contained HTML file")
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runScenario(file, opts);
     });

@@ -23,7 +23,8 @@ import { ReplayConfigError, replayRecording } from "../../flows/replay/replay.js
 import { type Chain, startChain } from "../../flows/wiring/chain.js";
 import { renderSummary } from "../../flows/wiring/summary.js";
 import { userStateDir } from "../host/paths.js";
-import { resolveScenario, ScenarioCommandError } from "./scenarioCommands.js";
+import { renderReportText } from "../report/index.js";
+import { resolveScenario, ScenarioCommandError, writeHtmlReport } from "./scenarioCommands.js";
 import { packageVersion } from "./version.js";
 
 /** Exit code of an unusable recording, export or override. */
@@ -101,6 +102,8 @@ export interface ReplayCommandOptions {
   partial?: boolean;
   json?: boolean;
   home?: string;
+  /** Write the replayed run's SLA/XLA report here as HTML. */
+  report?: string;
 }
 
 function unusable(error: unknown): never {
@@ -140,6 +143,7 @@ export async function replay(
   })().catch(unusable);
   const { diff } = outcome;
   if (opts.update && !diff.same) writeFileSync(file, outcome.updated);
+  if (opts.report) writeHtmlReport(opts.report, outcome.result, outcome.events);
   if (opts.json) {
     out.write(
       `${JSON.stringify({
@@ -148,6 +152,7 @@ export async function replay(
         types: diff.types,
         inputFailures: outcome.inputFailures,
         updated: Boolean(opts.update && !diff.same),
+        report: outcome.result.report,
         ...(outcome.comparedUntil ? { comparedUntil: outcome.comparedUntil } : {}),
       })}\n`,
     );
@@ -162,6 +167,7 @@ export async function replay(
     for (const failure of outcome.inputFailures) lines.push(`input not applied: ${failure}`);
     lines.push(renderDiff(diff));
     if (opts.update && !diff.same) lines.push(`\nupdated ${file} with the new journal`);
+    lines.push("", renderReportText(outcome.result.report));
     out.write(`${lines.join("\n")}\n`);
   }
   return diff.same || opts.update ? 0 : 1;
@@ -245,6 +251,10 @@ export function registerReplayCommands(program: Command): void {
     .option("--scenario <name|file>", "replay against this scenario instead of the recorded one")
     .option("--partial", "replay a truncated recording up to its last complete line")
     .option("--json", "print the difference as one JSON object")
+    .option(
+      "--report <file.html>",
+      "write the replayed run's SLA/XLA report as one self-contained HTML file",
+    )
     .action(async (file: string, opts: ReplayCommandOptions) => {
       process.exitCode = await replay(file, opts);
     });

@@ -3,7 +3,7 @@
  * exit code from the expectations), `validate <file>`, and `up --scenario` (the chain wired and
  * running in real time for hand-driven exploration).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -24,6 +24,8 @@ import { narrate } from "../../flows/wiring/narrate.js";
 import { renderSummary } from "../../flows/wiring/summary.js";
 import { DEFAULT_PORTS } from "../host/catalogue.js";
 import { userStateDir } from "../host/paths.js";
+import type { JournalEvent } from "../kernel/journal.js";
+import { renderReportHtml, renderReportText } from "../report/index.js";
 import { writeRecording } from "./replayCommands.js";
 
 export const DEMO_SCENARIO = "gold-outage";
@@ -97,6 +99,21 @@ export interface RunCommandOptions {
   home?: string;
   /** Write a recording of the run here. */
   record?: string;
+  /** Write the SLA/XLA report here as one self-contained HTML file. */
+  report?: string;
+}
+
+/** The terminal's end of a run: the accounting and checks, then the SLA/XLA report. */
+export function renderRunText(result: ChainResult): string {
+  return `${renderSummary(result)}\n\n${renderReportText(result.report)}`;
+}
+
+export function writeHtmlReport(
+  file: string,
+  result: ChainResult,
+  events: readonly JournalEvent[],
+): void {
+  writeFileSync(path.resolve(file), renderReportHtml(result.report, events));
 }
 
 export async function runScenario(
@@ -130,16 +147,18 @@ export async function runScenario(
     try {
       result = await chain.run();
       if (opts.record) writeRecording(chain, path.resolve(opts.record));
+      if (opts.report) writeHtmlReport(opts.report, result, chain.sim.journal.all());
     } finally {
       stop();
       await chain.dispose();
     }
-    out.write(opts.json ? `${JSON.stringify(result)}\n` : `${renderSummary(result)}\n`);
+    out.write(opts.json ? `${JSON.stringify(result)}\n` : `${renderRunText(result)}\n`);
     return result.ok ? 0 : 1;
   });
 }
 
 export interface DemoOptions {
+  report?: string;
   scenario?: string;
   pace?: number;
   seed?: string;
@@ -168,11 +187,12 @@ export async function demo(
     let result: ChainResult;
     try {
       result = await chain.run();
+      if (opts.report) writeHtmlReport(opts.report, result, chain.sim.journal.all());
     } finally {
       stop();
       await chain.dispose();
     }
-    out.write(`\n${renderSummary(result)}\n`);
+    out.write(`\n${renderRunText(result)}\n`);
     return result.ok ? 0 : 1;
   });
 }

@@ -161,3 +161,27 @@ describe("watermelon run --record, then replay", () => {
     }
   }, 180_000);
 });
+
+describe("the SLA/XLA report at the end of run", () => {
+  it("calls the bundled watermelon a watermelon, in --json and in a self-contained HTML file", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "watermelon-cli-report-"));
+    try {
+      const html = path.join(dir, "report.html");
+      const { code, stdout } = await watermelon(["run", "watermelon", "--json", "--report", html]);
+      expect(code).toBe(0);
+      const { report } = JSON.parse(stdout) as {
+        report: { verdict: { kind: string; slaGreen: boolean; experienceGreen: boolean } };
+      };
+      expect(report.verdict).toMatchObject({
+        kind: "watermelon",
+        slaGreen: true,
+        experienceGreen: false,
+      });
+      const page = readFileSync(html, "utf8");
+      expect(page).toContain("WATERMELON");
+      expect(page).not.toMatch(/(src|href)=["']?https?:/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
