@@ -1,7 +1,8 @@
 // Runs every benchmark and prints one markdown table per benchmark on stdout (progress goes to
 // stderr). Writes no files. `npm run bench -- --runs 9 --only clock` narrows or deepens a run;
 // `--only logs` runs the CloudWatch Logs benchmark alone, `--only logzio` the Logz.io one,
-// `--only pagerduty` the PagerDuty one, `--only chain` the whole chain end to end.
+// `--only pagerduty` the PagerDuty one, `--only chain` the whole chain end to end, `--only replay`
+// the recording and replay of a generated run.
 
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -10,9 +11,10 @@ import { runChainBenchmark } from "./chain.js";
 import { runClockBenchmark } from "./clock.js";
 import { runLogzioBenchmark } from "./logzio.js";
 import { runPagerDutyBenchmark } from "./pagerduty.js";
+import { runReplayBenchmark } from "./replay.js";
 import { runStartupBenchmark } from "./startup.js";
 
-const BENCHMARKS = ["startup", "clock", "logs", "logzio", "pagerduty", "chain"] as const;
+const BENCHMARKS = ["startup", "clock", "logs", "logzio", "pagerduty", "chain", "replay"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -46,6 +48,8 @@ const { values } = parseArgs({
     "chain-growth-runs": { type: "string" },
     "chain-days": { type: "string", default: "0" },
     "chain-long-runs": { type: "string", default: "1" },
+    "replay-days": { type: "string", default: "1" },
+    "replay-flush-ms": { type: "string", default: "60000" },
     only: { type: "string", multiple: true },
     quiet: { type: "boolean", default: false },
   },
@@ -133,6 +137,8 @@ const chainDays = Number(values["chain-days"]);
 if (!Number.isSafeInteger(chainDays) || chainDays < 0)
   throw new Error("--chain-days must be a whole number of days (0: no long run)");
 const chainLongRuns = positiveInt("chain-long-runs", values["chain-long-runs"]);
+const replayDays = positiveNumber("replay-days", values["replay-days"]);
+const replayFlushMs = positiveInt("replay-flush-ms", values["replay-flush-ms"]);
 const only = (values.only ?? [...BENCHMARKS]) as string[];
 for (const name of only) {
   if (!(BENCHMARKS as readonly string[]).includes(name)) {
@@ -201,6 +207,7 @@ const runners: Record<BenchmarkName, () => Promise<string>> = {
       longRuns: chainLongRuns,
       log,
     }),
+  replay: () => runReplayBenchmark({ runs, days: replayDays, flushMs: replayFlushMs, log }),
 };
 for (const name of BENCHMARKS) {
   if (!only.includes(name)) continue;
