@@ -83,6 +83,8 @@ interface RecordRun {
   events: number;
   incidents: number;
   verdictOk: boolean;
+  /** The scenario's expectations that did not hold, each with what was expected and got. */
+  failedChecks: string[];
   peakRssBytes: number;
   peakHeapBytes: number;
   /** sha256 of the recording, to check that every round gives the same bytes. */
@@ -111,6 +113,14 @@ async function recordRun(scenario: Scenario, home: string, file: string): Promis
       events: chain.sim.journal.all().length,
       incidents: chain.sim.journal.byType("pagerduty.incident.triggered").length,
       verdictOk: result.ok,
+      failedChecks: [
+        ...result.verdict.checks
+          .filter((c) => !c.ok)
+          .map((c) => `${c.name}: expected ${c.expected}, got ${c.actual}`),
+        ...(result.accounting.ok
+          ? []
+          : [`nothing lost: ${result.accounting.unexplained} unexplained`]),
+      ],
       peakRssBytes: peak.rss,
       peakHeapBytes: peak.heap,
       sha256: createHash("sha256").update(text).digest("hex"),
@@ -212,7 +222,7 @@ export async function runReplayBenchmark(options: ReplayBenchmarkOptions): Promi
       log(
         `replay ${label}, round ${round + 1}/${options.runs}: recorded ${fmt(run.events)} events ` +
           `(${fmtMiB(run.bytes)} MiB, ${run.incidents} incidents) after a run of ${seconds(run.runMs)} s, ` +
-          `written in ${seconds(run.writeMs)} s${run.verdictOk ? "" : ", verdict NOT ok"}`,
+          `written in ${seconds(run.writeMs)} s${run.verdictOk ? "" : `, verdict NOT ok (${run.failedChecks.join("; ")})`}`,
       );
     };
     const replay = async (round: number) => {
@@ -363,7 +373,7 @@ function render(
   const allSame = replays.every((r) => r.same);
   const notes = [
     `- Replay of the ${label} recording: ${seconds(replayTotal)} s for ${fmt(recorded)} recorded events, ${perSecond(recorded, replayTotal)} events per second. The original run took ${seconds(runMs)} s: a replay costs ${fmt(replayTotal / runMs, 2)}x the run (paired round by round: median ${fmt(paired.median, 2)}x, min ${fmt(paired.min, 2)}, max ${fmt(paired.max, 2)}). Of the replay, the parse is ${seconds(medianReplay((r) => r.parseMs))} s and the diff about ${seconds(medianReplay((r) => r.diffMs))} s; the re-run with redaction and the updated recording about ${seconds(rest)} s.`,
-    `- Every replay ${allSame ? "matched its recording (no difference)" : "did NOT match its recording in every round"}; every round's recording was ${identical ? "byte-identical to the first" : "NOT byte-identical to the first"}; the verdict of every recorded run ${records.every((r) => r.verdictOk) ? "held" : "did NOT hold"}.`,
+    `- Every replay ${allSame ? "matched its recording (no difference)" : "did NOT match its recording in every round"}; every round's recording was ${identical ? "byte-identical to the first" : "NOT byte-identical to the first"}; the verdict of every recorded run ${records.every((r) => r.verdictOk) ? "held" : `did NOT hold (${first.failedChecks.join("; ") || "see the progress lines"})`}.`,
     `- Size: ${fmtMiB(first.bytes)} MiB (${fmtMiB(first.gzipBytes)} MiB gzipped with node:zlib's default level, ${fmt(first.bytes / first.gzipBytes, 1)}x smaller) for ${incidents} incidents. The journal's size follows the agent's PutLogEvents calls and the traffic, not the incidents: per 1,000 incidents holds only for this scenario's ~50 faults a day.`,
     `- Peak RSS while recording ${fmtMiB(median((r) => r.peakRssBytes))} MiB (heap ${fmtMiB(median((r) => r.peakHeapBytes))} MiB), while replaying ${fmtMiB(medianReplay((r) => r.peakRssBytes))} MiB (heap ${fmtMiB(medianReplay((r) => r.peakHeapBytes))} MiB): samples every ${MEMORY_SAMPLE_MS} ms, garbage included. One uncounted 1-hour record and replay come first.`,
   ];
