@@ -1,42 +1,11 @@
 /**
  * Durations as the scenario writes them ("90s", "15m", "1h30m", "3d", or a number of
- * milliseconds), and as the report prints them. The same grammar as the scenario's durations,
- * parsed here so the report depends on nothing above the kernel.
+ * milliseconds), and as the report prints them: the kernel's grammar, shared with scenarios.
  */
 import { z } from "zod";
+import { parseDuration } from "../kernel/duration.js";
 
-const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
-type Unit = keyof typeof UNIT_MS;
-/** Largest first, each at most once: "1h30m", not "30m1h". */
-const UNIT_ORDER: readonly Unit[] = ["d", "h", "m", "s", "ms"];
-const PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
-
-function durationError(text: string): RangeError {
-  return new RangeError(
-    `expected a duration like "90s", "15m" or "1h30m", got ${JSON.stringify(text)}`,
-  );
-}
-
-/** Milliseconds in a duration text; throws a RangeError saying what was expected. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (trimmed === "") throw durationError(text);
-  let total = 0;
-  let lastRank = -1;
-  PART.lastIndex = 0;
-  while (PART.lastIndex < trimmed.length) {
-    const at = PART.lastIndex;
-    const match = PART.exec(trimmed);
-    if (!match || match.index !== at) throw durationError(text);
-    const unit = match[2] as Unit;
-    const rank = UNIT_ORDER.indexOf(unit);
-    if (rank <= lastRank) throw durationError(text);
-    lastRank = rank;
-    total += Number(match[1]) * UNIT_MS[unit];
-  }
-  if (!Number.isFinite(total)) throw durationError(text);
-  return Math.round(total);
-}
+export { parseDuration };
 
 /** A duration text or a number of milliseconds (0 or more), read as milliseconds. */
 export const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {

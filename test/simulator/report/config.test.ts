@@ -61,7 +61,7 @@ describe("the scenario's sla: block", () => {
         .safeParse(input)
         .error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
     expect(problems({ gold: { targets: { P1: { acknowledge: "soon" } } } })).toEqual([
-      'gold.targets.P1.acknowledge: expected a duration like "90s", "15m" or "1h30m", got "soon"',
+      'gold.targets.P1.acknowledge: expected a duration like "90s", "5m" or "1h30m", got "soon"',
     ]);
     expect(problems({ bronze: { coverage: "office hours" } })[0]).toMatch(
       /^bronze\.coverage: expected coverage hours like "24x7", "24x5" or "business hours 09-17 Mon-Fri"/,
