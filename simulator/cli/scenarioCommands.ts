@@ -174,7 +174,7 @@ export async function demo(
   if (scenario.lesson) out.write(`${scenario.lesson.trim()}\n`);
   out.write(
     `\nThe chain: app -> CloudWatch Logs -> subscription filter -> Lambda logzio-shipper -> Logz.io -> alert -> PagerDuty -> on-call person.\n` +
-      `${opts.pace ? `Real time at ${opts.pace}x` : "Virtual time: a day would take seconds"}; every line below is one hop, as it happens.\n\n`,
+      `${opts.pace ? `Real time at ${opts.pace}x` : "Virtual time: an hour of incidents takes seconds"}; every line below is one hop, as it happens.\n\n`,
   );
   return withTempHome(opts.home, async (home) => {
     const chain = await startChain({
