@@ -245,15 +245,11 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
           durationMs: duration,
         });
       }
-      sim.faults.inject(
-        target,
-        kind === "status"
-          ? { kind, status: status ?? 503 }
-          : ((kind === "down" || kind === "error" || kind === "timeout"
-              ? { kind }
-              : { kind: "down" }) as Parameters<Simulator["faults"]["inject"]>[1]),
-        { durationMs: duration, ...(probability === undefined ? {} : { probability }) },
-      );
+      // The schema has checked that a status fault has a status and error/timeout target Lambda.
+      sim.faults.inject(target, kind === "status" ? { kind, status: status ?? 503 } : { kind }, {
+        durationMs: duration,
+        ...(probability === undefined ? {} : { probability }),
+      });
       return Promise.resolve();
     }
     const { service, route, count } = step.request;
