@@ -26,7 +26,7 @@ import type { Scenario, ScenarioInput } from "../flows/scenarios/schema.js";
 import { type Chain, type ChainResult, startChain } from "../flows/wiring/chain.js";
 import type { JournalEvent } from "../simulator/kernel/journal.js";
 import { createRng, type Rng } from "../simulator/kernel/rng.js";
-import { findGc } from "./heap.js";
+import { findGc, sampleMemory } from "./heap.js";
 import { DATASET_SEED } from "./logDataset.js";
 import { tempDir } from "./startup.js";
 import { fmt, fmtMiB, markdownTable, percentile, rotate, summarize } from "./stats.js";
@@ -38,7 +38,6 @@ const WARM_UP_SAMPLES = 3;
 /** A sample that takes longer than this (real time) fails the run, naming the stages reached. */
 const SAMPLE_TIMEOUT_MS = 10_000;
 /** How often RSS and heap are sampled during a virtual-time run (real ms). */
-const MEMORY_SAMPLE_MS = 50;
 /** Faults in a simulated day: about one incident each. */
 const FAULTS_PER_DAY = 50;
 /** The agent's force_flush_interval of the main runs (the CloudWatch agent's default) and the peer's. */
@@ -594,29 +593,6 @@ interface DayRun {
   accountingOk: boolean;
   verdictOk: boolean;
   failedChecks: string[];
-}
-
-interface MemoryPeak {
-  stop(): { rss: number; heap: number };
-}
-
-function sampleMemory(): MemoryPeak {
-  let rss = 0;
-  let heap = 0;
-  const take = () => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  };
-  take();
-  const timer = setInterval(take, MEMORY_SAMPLE_MS);
-  return {
-    stop() {
-      clearInterval(timer);
-      take();
-      return { rss, heap };
-    },
-  };
 }
 
 async function dayRun(scenario: Scenario, home: string, gc: (() => void) | undefined) {

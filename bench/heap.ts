@@ -29,3 +29,30 @@ export function findGc(): Gc | undefined {
   }
   return undefined;
 }
+
+/** How often a run's peak memory is sampled. */
+export const MEMORY_SAMPLE_MS = 50;
+
+export interface MemoryPeak {
+  stop(): { rss: number; heap: number };
+}
+
+/** The highest RSS and heap seen while a run goes (garbage included), sampled every MEMORY_SAMPLE_MS. */
+export function sampleMemory(): MemoryPeak {
+  let rss = 0;
+  let heap = 0;
+  const take = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  take();
+  const timer = setInterval(take, MEMORY_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return { rss, heap };
+    },
+  };
+}

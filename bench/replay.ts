@@ -27,12 +27,11 @@ import { replayRecording } from "../flows/replay/replay.js";
 import type { Scenario } from "../flows/scenarios/schema.js";
 import { startChain } from "../flows/wiring/chain.js";
 import { dayScenario } from "./chain.js";
-import { findGc } from "./heap.js";
+import { findGc, MEMORY_SAMPLE_MS, sampleMemory } from "./heap.js";
 import { tempDir } from "./startup.js";
 import { fmt, fmtMiB, markdownTable, summarize } from "./stats.js";
 
 /** How often RSS and heap are sampled during a record or a replay (real ms). */
-const MEMORY_SAMPLE_MS = 50;
 
 export interface ReplayBenchmarkOptions {
   runs: number;
@@ -48,29 +47,6 @@ const VERSION = (
     version: string;
   }
 ).version;
-
-interface MemoryPeak {
-  stop(): { rss: number; heap: number };
-}
-
-function sampleMemory(): MemoryPeak {
-  let rss = 0;
-  let heap = 0;
-  const take = () => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  };
-  take();
-  const timer = setInterval(take, MEMORY_SAMPLE_MS);
-  return {
-    stop() {
-      clearInterval(timer);
-      take();
-      return { rss, heap };
-    },
-  };
-}
 
 interface RecordRun {
   /** startChain + chain.run(): the peer. */
